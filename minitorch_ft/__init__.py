@@ -1,0 +1,54 @@
+"""minitorch_ft: a small, PyTorch-compatible training framework on numpy.
+
+`import minitorch_ft as torch` gives the names PyTorch users know: tensors, autograd,
+`nn`, `optim`, and safetensors checkpoints.
+"""
+
+from . import autograd
+from .autograd.creation import *  # noqa: F403
+from .autograd.dtypes import (
+    bool_ as bool,  # noqa: A004 - PyTorch's public name
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
+from .autograd.function import Function
+from .autograd.generator import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .autograd.ops.public import *  # noqa: F403
+from .autograd.tensor import Size, Tensor, device
+
+half = float16
+float = float32  # noqa: A001 - PyTorch's public alias
+double = float64
+long = int64
+int = int32  # noqa: A001 - PyTorch's public alias
+short = int16
+
+from . import nn, optim  # noqa: E402 - nn and optim sit above autograd
+from .serialization import load, save  # noqa: E402
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()

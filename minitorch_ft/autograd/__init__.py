@@ -1,0 +1,12 @@
+"""Tensor and reverse-mode autograd, with PyTorch's names (`torch.autograd`)."""
+
+from . import ops  # noqa: F401 - attaches op methods to Tensor
+from .engine import backward, grad
+from .function import Function, Node, once_differentiable
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .tensor import Tensor
+
+__all__ = [
+    "Function", "Node", "Tensor", "backward", "enable_grad", "grad", "inference_mode",
+    "is_grad_enabled", "no_grad", "once_differentiable", "set_grad_enabled",
+]

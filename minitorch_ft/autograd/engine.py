@@ -1,0 +1,247 @@
+"""Reverse-mode engine: `backward` and `grad` over the recorded graph, iteratively.
+
+One topological pass (no recursion), gradients summed per node, reduced to each input's
+shape in one place (`unbroadcast`), saved arrays freed unless the graph is retained.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import grad_mode
+from .function import AccumulateGrad, grad_accumulator
+from .tensor import Tensor
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum a gradient of a broadcast result back down to an input's shape."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        i + extra for i, s in enumerate(shape) if s == 1 and grad.shape[i + extra] != 1
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if extra:
+        grad = grad.reshape(shape)
+    return grad
+
+
+def _root_node(t: Tensor):
+    if t.grad_fn is not None:
+        return t.grad_fn
+    return grad_accumulator(t)
+
+
+def _initial_grads(tensors, grad_tensors):
+    grads = []
+    for t, g in zip(tensors, grad_tensors, strict=True):
+        if not t._requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn"
+            )
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if t._data.dtype.kind != "f":
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got "
+                    f"{t.dtype}"
+                )
+            grads.append(np.ones_like(t._data))
+        else:
+            g_arr = g._data if isinstance(g, Tensor) else np.asarray(g, dtype=t._data.dtype)
+            if g_arr.shape != t._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[0] has a shape of {_fmt(g_arr.shape)} and "
+                    f"output[0] has a shape of {_fmt(t._data.shape)}."
+                )
+            grads.append(g_arr)
+    return grads
+
+
+def _fmt(shape) -> str:
+    return f"torch.Size({list(shape)})"
+
+
+def _as_tuple(x):
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             inputs=None) -> None:
+    """Accumulate gradients of `tensors` into leaves' `.grad` (torch.autograd.backward)."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    tensors = _as_tuple(tensors)
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    else:
+        grad_tensors = _as_tuple(grad_tensors) if not isinstance(grad_tensors, Tensor) else (grad_tensors,)
+    grads = _initial_grads(tensors, grad_tensors)
+    targets = None
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        targets = {}
+        for t in inputs:
+            if not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            targets[_root_node(t)] = t
+    roots = [_root_node(t) for t in tensors]
+    _run(roots, grads, bool(retain_graph), targets, capture=None)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """Return d(outputs)/d(inputs) without touching `.grad` (torch.autograd.grad)."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    else:
+        grad_outputs = _as_tuple(grad_outputs)
+    grads = _initial_grads(outputs, grad_outputs)
+    targets = {}
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        targets[_root_node(t)] = t
+    captured: dict = {}
+    _run([_root_node(t) for t in outputs], grads, bool(retain_graph), targets, capture=captured)
+    result = []
+    for t in inputs:
+        g = captured.get(_root_node(t))
+        if g is None:
+            if materialize_grads:
+                g = np.zeros_like(t._data)
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
+                )
+        result.append(None if g is None else Tensor._wrap(g))
+    return tuple(result)
+
+
+def _topological_order(roots, targets):
+    """Nodes reachable from roots, each after every node that feeds it a gradient.
+
+    With targets, keeps only nodes on a path to a target (nothing else needs computing).
+    """
+    order = []
+    stack = [(r, False) for r in roots]
+    seen = set()
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        for child, _ in node.next_functions:
+            if child is not None and child not in seen:
+                stack.append((child, False))
+    order.reverse()  # post-order reversed: parents before children
+    if targets is not None:
+        needed = set(targets)
+        for node in reversed(order):
+            if node not in needed:
+                for child, _ in node.next_functions:
+                    if child is not None and child in needed:
+                        needed.add(node)
+                        break
+        order = [n for n in order if n in needed]
+    return order
+
+
+def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
+    order = _topological_order(roots, targets)
+    buffers: dict = {}
+    for node, g in zip(roots, root_grads, strict=True):
+        buffers[node] = buffers[node] + g if node in buffers else g
+    needed = set(order) if targets is not None else None
+    with grad_mode.no_grad():
+        for node in order:
+            grad = buffers.pop(node, None)
+            if grad is None:
+                continue
+            grad = _apply_pre_hooks(node, grad)
+            if capture is not None and node in targets:
+                capture[node] = grad
+                if type(node) is AccumulateGrad:
+                    continue
+            if type(node) is AccumulateGrad:
+                if targets is None or node in targets:
+                    _accumulate(node.variable, grad)
+                continue
+            if node._retained is not None and capture is None:
+                _retain(node, grad)
+            grads_in = node._backward(node, grad)
+            if type(grads_in) is not tuple:
+                grads_in = (grads_in,)
+            if node._hooks is not None:
+                _apply_post_hooks(node, grads_in, grad)
+            if not retain_graph:
+                node._release()
+            for (child, _), g, shape in zip(node.next_functions, grads_in, node._shapes):
+                if child is None or g is None:
+                    continue
+                if needed is not None and child not in needed:
+                    continue
+                if g.shape != shape:
+                    g = unbroadcast(g, shape)
+                if child in buffers:
+                    buffers[child] = buffers[child] + g
+                else:
+                    buffers[child] = g
+
+
+def _apply_pre_hooks(node, grad):
+    hooks = node._pre_hooks
+    if type(node) is AccumulateGrad:
+        hooks = node.variable._hooks
+    if hooks:
+        for hook in hooks:
+            result = hook(grad)
+            if result is not None:
+                grad = result
+    return grad
+
+
+def _apply_post_hooks(node, grads_in, grad) -> None:
+    wrap = Tensor._wrap
+    gi = tuple(None if g is None else wrap(g) for g in grads_in)
+    for hook in node._hooks:
+        hook(gi, (wrap(grad),))
+
+
+def _retain(node, grad) -> None:
+    tensor = node._retained()
+    if tensor is None:
+        return
+    grad = grad.astype(tensor._data.dtype, copy=False)
+    if tensor._grad is None:
+        tensor._grad = Tensor._wrap(grad.copy())
+    else:
+        tensor._grad = Tensor._wrap(tensor._grad._data + grad)
+
+
+def _accumulate(leaf: Tensor, grad: np.ndarray) -> None:
+    """Add into `leaf.grad`; the first gradient is copied so no two leaves share an array."""
+    if grad.dtype != leaf._data.dtype:
+        grad = grad.astype(leaf._data.dtype)
+    existing = leaf._grad
+    if existing is None:
+        leaf._grad = Tensor._wrap(np.array(grad, copy=True))
+    else:
+        # In place, like PyTorch: a reference the user holds to `.grad` sees the sum.
+        np.add(existing._data, grad, out=existing._data)

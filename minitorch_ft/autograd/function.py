@@ -1,0 +1,296 @@
+"""Graph nodes and the two ways to define a differentiable op.
+
+`Op` is the internal base: `forward(ctx, *arrays)` / `backward(ctx, grad)` on numpy arrays,
+the hot path of every built-in op. `Function` is PyTorch's public API for user-defined ops
+(`torch.autograd.Function`): forward and backward receive Tensors.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from . import grad_mode
+from .tensor import Tensor, VersionCounter
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class Node:
+    """A recorded operation (`grad_fn`): edges to its inputs' nodes and what backward needs.
+
+    The node is also the `ctx` its op's forward and backward receive.
+    """
+
+    __slots__ = (
+        "next_functions", "needs_input_grad", "_saved", "_saved_versions", "_shapes",
+        "_pre_hooks", "_retained", "_hooks", "__dict__", "__weakref__",
+    )
+
+    def __init__(self) -> None:
+        self._saved = ()
+        self._saved_versions = None
+        self._pre_hooks = None
+        self._retained = None
+        self._hooks = None
+
+    def name(self) -> str:
+        """PyTorch's name of this node, e.g. 'AddBackward0'."""
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def save_for_backward(self, *arrays) -> None:
+        """Keep arrays for backward; freed after backward unless the graph is retained."""
+        self._saved = arrays
+
+    @property
+    def saved(self) -> tuple:
+        """The saved arrays, checked: not freed, not modified in place since they were saved."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(_FREED_MESSAGE)
+        if self._saved_versions is not None:
+            for counter, version, shape, dtype_name, producer in self._saved_versions:
+                if counter.value != version:
+                    dims = ", ".join(str(s) for s in shape)
+                    raise RuntimeError(
+                        "one of the variables needed for gradient computation has been "
+                        f"modified by an inplace operation: [torch.{dtype_name} [{dims}]]"
+                        f"{producer}, is at version {counter.value}; expected version "
+                        f"{version} instead. Hint: the backtrace further above can point to "
+                        "the operation that failed to compute its gradient. The variable in "
+                        "question was changed in there or anywhere later. Good luck!"
+                    )
+        return saved
+
+    def register_hook(self, hook) -> None:
+        """Run `hook(grad_inputs, grad_outputs)` after this node's backward, like PyTorch."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+
+    def register_prehook(self, hook) -> None:
+        """Run `hook(grad_outputs)` before this node's backward; it may return new grads."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(lambda g: _unwrap_prehook(hook, g))
+
+    def _release(self) -> None:
+        if self._saved:
+            self._saved = None
+
+
+def _unwrap_prehook(hook, grad):
+    result = hook((Tensor._wrap(grad),))
+    return None if result is None else result[0]._data
+
+
+_TYPE_NAMES = {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+    "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
+}
+
+
+class AccumulateGrad(Node):
+    """The node that adds an incoming gradient into a leaf tensor's `.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        super().__init__()
+        self.variable = variable
+        self.next_functions = ()
+        self.needs_input_grad = ()
+
+
+def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, shared by every op that uses it (as in PyTorch)."""
+    ref = leaf._accumulator
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(leaf)
+        leaf._accumulator = weakref.ref(node)
+    return node
+
+
+def _edge(t: Tensor):
+    if not t._requires_grad:
+        return (None, 0)
+    fn = t.grad_fn
+    return (fn if fn is not None else grad_accumulator(t), 0)
+
+
+class Op:
+    """Base of built-in ops: array-level forward and backward, one class per op.
+
+    Subclasses set `grad_fn_name` (PyTorch's node name) and define
+    `forward(ctx, *args) -> ndarray` and `backward(ctx, grad) -> grad or tuple of grads`,
+    one per positional argument (None where no gradient is needed).
+    """
+
+    grad_fn_name = ""
+    _node_type: type = Node
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("grad_fn_name") or f"{cls.__name__}Backward0"
+        cls.grad_fn_name = name
+        cls._node_type = type(
+            name, (Node,), {"__slots__": (), "_op": cls, "_backward": staticmethod(cls.backward)}
+        )
+
+    @classmethod
+    def apply(cls, *args, **kwargs) -> Tensor:
+        """Run forward on the arrays; record a node when grad mode is on and an input needs it."""
+        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        record = False
+        if grad_mode._state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    record = True
+                    break
+        if not record:
+            return Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs))
+        ctx = cls._node_type()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        out_array = cls.forward(ctx, *arrays, **kwargs)
+        out = Tensor._wrap(out_array, True, ctx)
+        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        ctx._shapes = tuple(a.shape if isinstance(a, np.ndarray) else None for a in arrays)
+        if ctx._saved:
+            _track_saved_versions(ctx, args, out)
+        return out
+
+
+def _track_saved_versions(ctx: Node, args, out: Tensor) -> None:
+    """Remember the version of each saved array's tensor, so in-place edits are caught."""
+    records = []
+    for saved in ctx._saved:
+        if saved is out._data:
+            records.append((out._version, 0, saved.shape, saved.dtype.name,
+                            f", which is output 0 of {ctx.name()}"))
+            continue
+        for a in args:
+            if isinstance(a, Tensor) and a._data is saved:
+                producer = f", which is output 0 of {a.grad_fn.name()}" if a.grad_fn else ""
+                records.append((a._version, a._version.value, saved.shape, saved.dtype.name,
+                                producer))
+                break
+    if records:
+        ctx._saved_versions = records
+
+
+class _NullCtx:
+    """Stand-in ctx when nothing is recorded: saving is a no-op, attributes are dropped."""
+
+    __slots__ = ()
+    needs_input_grad = ()
+
+    def save_for_backward(self, *arrays) -> None:
+        pass
+
+    def __setattr__(self, name, value) -> None:
+        pass
+
+
+_NULL_CTX = _NullCtx()
+
+
+class FunctionCtx(Node):
+    """The ctx of a user-defined Function: saved tensors, flags and attributes."""
+
+    __slots__ = ("_saved_tensors", "_materialize", "_non_differentiable")
+
+    def save_for_backward(self, *tensors) -> None:
+        self._saved_tensors = tensors
+        self._saved = tuple(t._data for t in tensors if isinstance(t, Tensor))
+        self._saved_versions = [
+            (t._version, t._version.value, t.shape, t._data.dtype.name, "")
+            for t in tensors if isinstance(t, Tensor)
+        ] or None
+
+    @property
+    def saved_tensors(self) -> tuple:
+        self.saved  # noqa: B018 - raises when freed or modified in place
+        return getattr(self, "_saved_tensors", ())
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        self._non_differentiable = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self._materialize = value
+
+
+class _FunctionMeta(type):
+    def __init__(cls, name, bases, attrs) -> None:
+        super().__init__(name, bases, attrs)
+        cls._backward_cls = type(
+            f"{name}Backward", (FunctionCtx,),
+            {"__slots__": (), "_fn": cls, "_backward": staticmethod(cls._run_backward)},
+        )
+
+
+class Function(metaclass=_FunctionMeta):
+    """User-defined differentiable op, as `torch.autograd.Function`.
+
+    Subclass it with static `forward(ctx, *args)` and `backward(ctx, *grad_outputs)` written
+    with Tensor operations, and call `MyFn.apply(*args)`.
+    """
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = cls._backward_cls()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx._materialize = True
+        ctx._non_differentiable = ()
+        with grad_mode.no_grad():
+            outputs = cls.forward(ctx, *args, **kwargs)
+        record = grad_mode._state.enabled and any(ctx.needs_input_grad)
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        if record:
+            if len([o for o in outs if isinstance(o, Tensor)]) != 1:
+                raise NotImplementedError("minitorch_ft Functions support exactly one Tensor output")
+            ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+            ctx._shapes = tuple(a.shape if isinstance(a, Tensor) else None for a in args)
+            wrapped = []
+            for o in outs:
+                if isinstance(o, Tensor) and id(o) not in ctx._non_differentiable:
+                    # The output is a new node's result even when forward returned an input.
+                    o = Tensor._wrap(o._data, o._data.dtype.kind == "f", ctx, o._version)
+                wrapped.append(o)
+            outs = tuple(wrapped)
+        return outs[0] if single else outs
+
+    @classmethod
+    def _run_backward(cls, ctx, grad: np.ndarray):
+        result = cls.backward(ctx, Tensor._wrap(grad))
+        if not isinstance(result, tuple):
+            result = (result,)
+        return tuple(None if g is None else (g._data if isinstance(g, Tensor) else np.asarray(g))
+                     for g in result)
+
+
+class once_differentiable:  # noqa: N801 - PyTorch's name
+    """Accepted for compatibility: backward here never builds a graph anyway."""
+
+    def __new__(cls, fn):
+        return fn

@@ -1,0 +1,53 @@
+"""Turning op arguments into arrays of the dtype PyTorch's promotion rules give."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Tensor
+
+
+def as_tensor(value, like: Tensor | None = None) -> Tensor:
+    """A Tensor for an operand; numpy arrays and lists become constant tensors."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, np.ndarray):
+        return Tensor._wrap(value)
+    from ..creation import tensor
+
+    return tensor(value)
+
+
+def is_scalar(value) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, Tensor)
+
+
+def binary_operands(a, b):
+    """Return (a, b, dtype) for a binary op; dtype is None when numpy already agrees with torch.
+
+    Python scalars stay python scalars (weak, like PyTorch's wrapped numbers).
+    """
+    if not isinstance(a, Tensor) and not is_scalar(a):
+        a = as_tensor(a)
+    if not isinstance(b, Tensor) and not is_scalar(b):
+        b = as_tensor(b)
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        if a._data.dtype == b._data.dtype:
+            return a, b, None
+    else:
+        t, s = (a, b) if isinstance(a, Tensor) else (b, a)
+        kind = t._data.dtype.kind
+        if kind == "f" or (kind in "iu" and isinstance(s, (int, np.integer))
+                           and not isinstance(s, (bool, np.bool_))):
+            return a, b, None
+    return a, b, dtypes.result_np_dtype(a, b)
+
+
+def float_dtype_for(np_dtype: np.dtype) -> np.dtype:
+    """Integer and bool inputs of floating ops compute in the default float dtype."""
+    if np_dtype.kind == "f":
+        return np_dtype
+    return dtypes.get_default_dtype().np

@@ -1,0 +1,252 @@
+"""Arithmetic: + - * / ** and negation, with broadcasting and reversed operands."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor
+from ._operands import binary_operands, float_dtype_for
+
+
+class Add(Op):
+    """a + alpha*b; d/da = g, d/db = alpha*g (the engine unbroadcasts)."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None, alpha=1):
+        if alpha != 1:
+            ctx.alpha = alpha
+            return np.add(a, np.multiply(b, alpha), dtype=dtype)
+        ctx.alpha = 1
+        return np.add(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha)
+
+
+class Sub(Op):
+    """a - alpha*b; d/da = g, d/db = -alpha*g."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None, alpha=1):
+        ctx.alpha = alpha
+        if alpha != 1:
+            b = np.multiply(b, alpha)
+        return np.subtract(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha)
+
+
+class Rsub(Op):
+    """scalar - a, PyTorch's `rsub`; d/da = -g."""
+
+    grad_fn_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, scalar, dtype=None):
+        return np.subtract(scalar, a, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad, None
+
+
+class Mul(Op):
+    """a * b; d/da = g*b, d/db = g*a."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        need_a, need_b = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(b if need_a else None, a if need_b else None)
+        return np.multiply(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        b, a = ctx.saved
+        return (None if b is None else grad * b), (None if a is None else grad * a)
+
+
+class Div(Op):
+    """a / b (true division); d/da = g/b, d/db = -g*a/b^2."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        need_b = ctx.needs_input_grad[1] if ctx.needs_input_grad else False
+        ctx.save_for_backward(a if need_b else None, b)
+        return np.true_divide(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        grad_a = grad / b if ctx.needs_input_grad[0] else None
+        grad_b = -grad * a / (b * b) if a is not None else None
+        return grad_a, grad_b
+
+
+class Neg(Op):
+    """-a; d/da = -g."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class PowScalar(Op):
+    """a ** p for a python-number exponent; d/da = p * a^(p-1) * g."""
+
+    grad_fn_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, exponent):
+        ctx.exponent = exponent
+        ctx.save_for_backward(a)
+        if exponent == 2:
+            return a * a
+        return np.power(a, exponent)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved
+        p = ctx.exponent
+        if p == 0:
+            return np.zeros_like(grad), None
+        if p == 2:
+            return grad * (2 * a), None
+        return grad * (p * np.power(a, p - 1)), None
+
+
+class PowTensor(Op):
+    """a ** b with a tensor exponent; d/da = b a^(b-1) g, d/db = a^b log(a) g."""
+
+    grad_fn_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        out = np.power(a, b, dtype=dtype)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad * b * np.power(a, b - 1) if need_a else None
+        grad_b = None
+        if need_b:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                # torch defines the exponent's gradient as 0 where the base is 0
+                grad_b = np.where(a == 0, 0.0, grad * out * np.log(np.where(a == 0, 1, a)))
+            grad_b = grad_b.astype(out.dtype, copy=False)
+        return grad_a, grad_b
+
+
+class PowScalarBase(Op):
+    """s ** a for a python-number base; d/da = s^a log(s) g."""
+
+    grad_fn_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, base, a, dtype=None):
+        out = np.power(base, a, dtype=dtype)
+        ctx.base = base
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved
+        return None, grad * out * np.log(ctx.base)
+
+
+def add(input, other, *, alpha=1) -> Tensor:
+    a, b, dtype = binary_operands(input, other)
+    return Add.apply(a, b, dtype=dtype, alpha=alpha)
+
+
+def sub(input, other, *, alpha=1) -> Tensor:
+    a, b, dtype = binary_operands(input, other)
+    if not isinstance(a, Tensor):
+        return Rsub.apply(b, a, dtype=dtype)
+    return Sub.apply(a, b, dtype=dtype, alpha=alpha)
+
+
+def rsub(input, other, *, alpha=1) -> Tensor:
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other) -> Tensor:
+    a, b, dtype = binary_operands(input, other)
+    return Mul.apply(a, b, dtype=dtype)
+
+
+def div(input, other, *, rounding_mode=None) -> Tensor:
+    a, b, dtype = binary_operands(input, other)
+    if rounding_mode is not None:
+        from .elementwise import floor_divide_arrays
+
+        return floor_divide_arrays(a, b, dtype, rounding_mode)
+    if dtype is None:
+        dtype = (a if isinstance(a, Tensor) else b)._data.dtype
+        if dtype.kind != "f":
+            dtype = float_dtype_for(dtype)
+        else:
+            dtype = None
+    elif dtype.kind != "f":
+        dtype = float_dtype_for(dtype)
+    if not isinstance(a, Tensor):
+        # scalar / tensor: PyTorch computes reciprocal(b) * scalar
+        from .elementwise import reciprocal
+
+        return mul(reciprocal(b if dtype is None else b.to(dtype)), a)
+    return Div.apply(a, b, dtype=dtype)
+
+
+def neg(input) -> Tensor:
+    return Neg.apply(input)
+
+
+def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
+    if isinstance(input, Tensor) and not isinstance(exponent, Tensor) and np.ndim(exponent) == 0:
+        if input._data.dtype.kind in "iub" and isinstance(exponent, float):
+            input = input.to(float_dtype_for(input._data.dtype))
+        return PowScalar.apply(input, exponent)
+    a, b, dtype = binary_operands(input, exponent)
+    if not isinstance(a, Tensor):
+        return PowScalarBase.apply(a, b, dtype=dtype)
+    return PowTensor.apply(a, b, dtype=dtype)
+
+
+def true_divide(input, other) -> Tensor:
+    return div(input, other)
+
+
+Tensor.__add__ = add
+Tensor.__radd__ = lambda self, other: add(other, self)
+Tensor.__sub__ = sub
+Tensor.__rsub__ = lambda self, other: sub(other, self)
+Tensor.__mul__ = mul
+Tensor.__rmul__ = lambda self, other: mul(other, self)
+Tensor.__truediv__ = div
+Tensor.__rtruediv__ = lambda self, other: div(other, self)
+Tensor.__neg__ = neg
+Tensor.__pos__ = lambda self: self
+Tensor.__pow__ = pow
+Tensor.__rpow__ = lambda self, other: pow(other, self)
+Tensor.add = add
+Tensor.sub = sub
+Tensor.subtract = sub
+Tensor.mul = mul
+Tensor.multiply = mul
+Tensor.div = div
+Tensor.divide = div
+Tensor.true_divide = true_divide
+Tensor.neg = neg
+Tensor.negative = neg
+Tensor.pow = pow

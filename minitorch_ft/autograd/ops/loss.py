@@ -1,0 +1,105 @@
+"""Fused loss nodes PyTorch exposes as single grad_fns (BCE-with-logits).
+
+nn.functional builds the other losses from primitives; this one is fused for stability
+and speed, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _softplus_neg(x: np.ndarray) -> np.ndarray:
+    """log(1 + exp(-x)), stable for any magnitude: log1p(exp(-|x|)) + max(-x, 0)."""
+    return np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """Stable logistic: exp of a non-positive number only."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+class BinaryCrossEntropyWithLogits(Op):
+    """l = w * [(1-t) x + (1+(p-1)t) * log(1+exp(-x))]; dl/dx = w (s (p t + 1 - t) - p t)."""
+
+    @staticmethod
+    def forward(ctx, x, t, weight, pos_weight, reduction):
+        log_sig_neg = _softplus_neg(x)  # -log(sigmoid(x)), stable
+        if pos_weight is None:
+            loss = (1 - t) * x + log_sig_neg
+        else:
+            loss = (1 - t) * x + (1 + (pos_weight - 1) * t) * log_sig_neg
+        if weight is not None:
+            loss = loss * weight
+        ctx.save_for_backward(x, t, weight, pos_weight)
+        ctx.reduction = reduction
+        if reduction == "mean":
+            return np.asarray(loss.mean(), dtype=x.dtype)
+        if reduction == "sum":
+            return np.asarray(loss.sum(), dtype=x.dtype)
+        return loss.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t, weight, pos_weight = ctx.saved
+        scale = grad / x.size if ctx.reduction == "mean" else grad
+        if weight is not None:
+            scale = scale * weight
+        need_x, need_t = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        grad_x = grad_t = None
+        if need_x:
+            s = _sigmoid(x)
+            if pos_weight is None:
+                grad_x = scale * (s - t)
+            else:
+                grad_x = scale * (s * (pos_weight * t + 1 - t) - pos_weight * t)
+            grad_x = np.broadcast_to(grad_x, x.shape).astype(x.dtype, copy=False)
+        if need_t:
+            if pos_weight is None:
+                grad_t = -scale * x
+            else:
+                grad_t = scale * ((pos_weight - 1) * _softplus_neg(x) - x)
+            grad_t = np.broadcast_to(grad_t, t.shape).astype(t.dtype, copy=False)
+        return grad_x, grad_t, None, None, None
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
+                                     size_average=None, reduce=None, reduction: str = "mean",
+                                     pos_weight=None) -> Tensor:
+    """Sigmoid + BCE in one stable node (`BinaryCrossEntropyWithLogitsBackward0`)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if not isinstance(target, Tensor):
+        from ._operands import as_tensor
+
+        target = as_tensor(target)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})"
+        )
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if pos_weight is not None and input.ndim and pos_weight.ndim and (
+        pos_weight.shape[-1] not in (1, input.shape[-1])
+    ):
+        raise RuntimeError(
+            f"The size of tensor a ({pos_weight.shape[-1]}) must match the size of tensor b "
+            f"({input.shape[-1]}) at non-singleton dimension {input.ndim - 1}"
+        )
+    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
+
+
+def _legacy_reduction(size_average, reduce, reduction: str) -> str:
+    """Map PyTorch's deprecated size_average/reduce flags onto `reduction`."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
