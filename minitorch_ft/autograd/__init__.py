@@ -10,3 +10,7 @@ __all__ = [
     "Function", "Node", "Tensor", "backward", "enable_grad", "grad", "inference_mode",
     "is_grad_enabled", "no_grad", "once_differentiable", "set_grad_enabled",
 ]
+
+from .gradcheck import GradcheckError, gradcheck  # noqa: E402
+
+__all__ += ["GradcheckError", "gradcheck"]
