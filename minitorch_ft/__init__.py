@@ -31,6 +31,7 @@ from .autograd.grad_mode import (
     set_grad_enabled,
 )
 from .autograd.ops.public import *  # noqa: F403
+from .autograd.printing import set_printoptions
 from .autograd.tensor import Size, Tensor, device
 
 half = float16
