@@ -1,1 +1,10 @@
-"""Optimizers (torch.optim); filled in by the optim change."""
+"""Optimizers and learning-rate schedulers (torch.optim)."""
+
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]

@@ -1,0 +1,130 @@
+"""Adam and AdamW with PyTorch's bias correction, amsgrad and weight-decay variants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ..autograd.tensor import Tensor
+from ._update import (
+    addcdiv_,
+    addcmul_square_,
+    bump_step,
+    check_fused,
+    check_tensor_lr,
+    decayed_grad,
+    lerp_,
+    new_step,
+    to_scalar,
+    zeros_state,
+)
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """`torch.optim.Adam`: m, v running moments, p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
+
+    State per parameter (torch's names): `step` (0-d float32 tensor), `exp_avg`, `exp_avg_sq`,
+    and `max_exp_avg_sq` with amsgrad. `decoupled_weight_decay=True` is AdamW.
+    """
+
+    def __init__(self, params: Iterable, lr: float | Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None,
+                 decoupled_weight_decay: bool = False) -> None:
+        check_tensor_lr(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        both_floats = isinstance(betas[0], float) and isinstance(betas[1], float)
+        both_tensors = isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor)
+        if not (both_floats or both_tensors):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for i, beta in enumerate(betas):
+            if isinstance(beta, Tensor) and beta.numel() != 1:
+                raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        defaults = {
+            "lr": lr, "betas": tuple(to_scalar(b) for b in betas), "eps": eps,
+            "weight_decay": weight_decay, "amsgrad": amsgrad, "maximize": maximize,
+            "foreach": foreach, "capturable": capturable, "differentiable": differentiable,
+            "fused": fused, "decoupled_weight_decay": decoupled_weight_decay,
+        }
+        super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
+
+    def step(self, closure: Callable[[], float] | None = None):
+        """One Adam update of every parameter that has a gradient; returns the closure's loss."""
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p._grad is not None:
+                        self._update(p, group)
+        return loss
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = new_step()
+            state["exp_avg"] = zeros_state(p)
+            state["exp_avg_sq"] = zeros_state(p)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = zeros_state(p)
+        lr = to_scalar(group["lr"])
+        beta1, beta2 = (to_scalar(b) for b in group["betas"])
+        weight_decay = group["weight_decay"]
+        param, exp_avg, exp_avg_sq = p._data, state["exp_avg"]._data, state["exp_avg_sq"]._data
+        s1, s2 = self._scratch_like(param, 0), self._scratch_like(param, 1)
+        step = bump_step(state["step"])
+
+        if weight_decay != 0 and group["decoupled_weight_decay"]:
+            np.multiply(param, 1 - lr * weight_decay, out=param)  # AdamW: decay the weights
+            weight_decay = 0
+        d = decayed_grad(p._grad._data, param, weight_decay, group["maximize"], s1)
+
+        lerp_(exp_avg, d, 1 - beta1, s2)
+        np.multiply(exp_avg_sq, beta2, out=exp_avg_sq)
+        addcmul_square_(exp_avg_sq, d, 1 - beta2, s2)
+
+        bias_correction1 = 1 - beta1**step
+        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        second = exp_avg_sq
+        if group["amsgrad"]:
+            second = state["max_exp_avg_sq"]._data
+            np.maximum(second, exp_avg_sq, out=second)
+        denom = np.sqrt(second, out=s2)
+        np.divide(denom, bias_correction2_sqrt, out=denom)
+        np.add(denom, group["eps"], out=denom)
+        addcdiv_(param, exp_avg, denom, -(lr / bias_correction1), s1)
+        p._version.value += 1
+
+
+class AdamW(Adam):
+    """`torch.optim.AdamW`: Adam with decoupled weight decay p *= 1 - lr * wd (default 1e-2)."""
+
+    def __init__(self, params: Iterable, lr: float | Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False, foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
+                         maximize=maximize, capturable=capturable,
+                         differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """As Adam's; groups stay decoupled whatever the loaded dict says (like torch)."""
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True
