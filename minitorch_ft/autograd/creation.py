@@ -23,21 +23,58 @@ def _infer_array(data) -> np.ndarray:
     """numpy array for python data, with torch's dtype inference (floats -> default float)."""
     if isinstance(data, Tensor):
         return data._data.copy()
-    if isinstance(data, np.ndarray):
-        array = data.copy()
+    if isinstance(data, (np.ndarray, np.generic)):
+        data = np.array(data)  # a copy; numpy arrays and scalars keep their dtype in torch
+        array = data
+    elif isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
     elif isinstance(data, (list, tuple)) and _contains_tensor(data):
         array = np.array(_tensors_to_lists(data))
     else:
-        array = np.array(data)
+        try:
+            array = np.array(data)
+        except ValueError as err:
+            raise _ragged_error(data, 0, _nested_shape(data)) or err from None
     if array.dtype.kind == "f" and not isinstance(data, np.ndarray):
-        array = array.astype(dtypes.get_default_dtype().np)
+        with np.errstate(over="ignore"):  # like torch, 1e300 becomes inf in float32 silently
+            array = array.astype(dtypes.get_default_dtype().np)
     elif array.dtype.kind in "iu" and not isinstance(data, np.ndarray):
         array = array.astype(np.int64)
     elif array.dtype.kind not in "fiub":
         if array.size == 0 and array.dtype == object:
             return np.zeros(array.shape, dtypes.get_default_dtype().np)
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        if isinstance(data, np.ndarray):
+            dtypes.from_numpy_dtype(array.dtype)  # raises torch's TypeError
+        leaves = array.reshape(-1).tolist()
+        bad = next((x for x in leaves if not isinstance(x, (bool, int, float))), data)
+        raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
     return array
+
+
+def _nested_shape(data) -> list:
+    """The shape torch infers from the first element at each depth."""
+    shape = []
+    while isinstance(data, (list, tuple)):
+        shape.append(len(data))
+        if not data:
+            break
+        data = data[0]
+    return shape
+
+
+def _ragged_error(data, dim: int, shape: list) -> Exception | None:
+    """torch's error for nested sequences of unequal lengths (None when none is found)."""
+    if dim == len(shape):
+        return None
+    if not isinstance(data, (list, tuple)):
+        return TypeError("not a sequence")
+    if len(data) != shape[dim]:
+        return ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+    for item in data:
+        err = _ragged_error(item, dim + 1, shape)
+        if err is not None:
+            return err
+    return None
 
 
 def _contains_tensor(data) -> bool:
@@ -65,10 +102,7 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
         array = array.astype(dtypes.to_dtype(dtype).np, copy=False)
     else:
         dtypes.from_numpy_dtype(array.dtype)
-    t = Tensor._wrap(array)
-    if requires_grad:
-        t.requires_grad = True
-    return t
+    return _leaf(array, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
@@ -92,11 +126,14 @@ def from_numpy(array: np.ndarray) -> Tensor:
 def _size(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-    for s in size:
+    elif len(size) == 1 and not isinstance(size[0], (int, np.integer, Tensor)):
+        raise TypeError(f"{_caller()}(): argument 'size' (position 1) must be tuple of ints, "
+                        f"not {type(size[0]).__name__}")
+    for pos, s in enumerate(size):
         if not isinstance(s, (int, np.integer)) and not (isinstance(s, Tensor) and s.numel() == 1):
             raise TypeError(
-                f"{_caller()}(): argument 'size' must be tuple of ints, but found element of "
-                f"type {type(s).__name__}"
+                f"{_caller()}(): argument 'size' (position 1) must be tuple of ints, but found "
+                f"element of type {type(s).__name__} at pos {pos}"
             )
         if int(s) < 0:
             raise RuntimeError(
@@ -112,10 +149,10 @@ def _caller() -> str:
 
 
 def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._wrap(array)
-    if requires_grad:
-        t.requires_grad = True
-    return t
+    if requires_grad and array.dtype.kind != "f":
+        # factories capitalise this message, unlike the requires_grad setter
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return Tensor._wrap(array, requires_grad=bool(requires_grad))
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -150,9 +187,14 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     """Values in [start, end); int64 for integer arguments, else the default float."""
     if end is None:
         start, end = 0, start
-    args = (start, end, step)
+    args = tuple(v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    start, end, step = args
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         is_int = all(isinstance(v, (int, np.integer)) for v in args)
         np_dtype = np.int64 if is_int else dtypes.get_default_dtype().np

@@ -112,7 +112,7 @@ def result_np_dtype(*operands) -> np.dtype:
     """
     dims, zero_dims, scalars = [], [], []
     for op in operands:
-        arr = getattr(op, "data", None)
+        arr = getattr(op, "_data", None)  # a Tensor's array (never `.data`, a Tensor)
         if isinstance(arr, np.ndarray):
             (dims if arr.ndim else zero_dims).append(arr.dtype)
         else:

@@ -86,7 +86,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets = {}
         for t in inputs:
             if not t._requires_grad:
@@ -116,15 +116,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     captured: dict = {}
     _run([_root_node(t) for t in outputs], grads, bool(retain_graph), targets, capture=captured)
     result = []
-    for t in inputs:
+    for index, t in enumerate(inputs):
         g = captured.get(_root_node(t))
         if g is None:
             if materialize_grads:
                 g = np.zeros_like(t._data)
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior."
+                    f"The differentiated Tensor at index {index} appears to not have been used "
+                    "in the graph. Set allow_unused=True if this is the desired behavior."
                 )
         result.append(None if g is None else Tensor._wrap(g))
     return tuple(result)
@@ -185,6 +185,8 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
                 continue
             if node._retained is not None and capture is None:
                 _retain(node, grad)
+            if capture is None and targets is not None and node in targets:
+                _accumulate(targets[node], grad)  # backward(inputs=[non_leaf]) fills its .grad
             grads_in = node._backward(node, grad)
             if type(grads_in) is not tuple:
                 grads_in = (grads_in,)

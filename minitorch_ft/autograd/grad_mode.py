@@ -65,7 +65,16 @@ class _DecoratorContextManager:
         return self.__class__()
 
 
-class no_grad(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
+class _NoParamDecorator(_DecoratorContextManager):
+    """Also usable bare, `@no_grad` without parentheses, as in PyTorch 2.x."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecorator):  # noqa: N801 - PyTorch's name
     """Disable gradient recording: results of operations have requires_grad=False."""
 
     def __enter__(self) -> None:
@@ -76,7 +85,7 @@ class no_grad(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
         _state.enabled = self.prev
 
 
-class enable_grad(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
+class enable_grad(_NoParamDecorator):  # noqa: N801 - PyTorch's name
     """Re-enable gradient recording inside a no_grad block."""
 
     def __enter__(self) -> None:
@@ -95,6 +104,10 @@ class set_grad_enabled(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
         self.mode = bool(mode)
         _state.enabled = self.mode
 
+    def __call__(self, func):
+        _state.enabled = self.prev  # as a decorator it changes nothing until the call
+        return super().__call__(func)
+
     def __enter__(self) -> None:
         _state.enabled = self.mode
 
@@ -107,6 +120,11 @@ class set_grad_enabled(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
 
 class inference_mode(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
     """Like no_grad (nothing recorded); `inference_mode(False)` is a no-op block."""
+
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)  # used bare: `@inference_mode`
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = mode

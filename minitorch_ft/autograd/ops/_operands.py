@@ -30,6 +30,9 @@ def binary_operands(a, b):
 
     Python scalars stay python scalars (weak, like PyTorch's wrapped numbers).
     """
+    # numpy scalars are weak python scalars in PyTorch (float32 * np.float64(2) stays float32)
+    a = a.item() if isinstance(a, np.generic) else a
+    b = b.item() if isinstance(b, np.generic) else b
     if not isinstance(a, Tensor) and not is_scalar(a):
         a = as_tensor(a)
     if not isinstance(b, Tensor) and not is_scalar(b):
