@@ -7,6 +7,7 @@ the hot path of every built-in op. `Function` is PyTorch's public API for user-d
 
 from __future__ import annotations
 
+import re
 import weakref
 
 import numpy as np
@@ -64,11 +65,12 @@ class Node:
                     dims = ", ".join(str(s) for s in shape)
                     raise RuntimeError(
                         "one of the variables needed for gradient computation has been "
-                        f"modified by an inplace operation: [torch.{dtype_name} [{dims}]]"
-                        f"{producer}, is at version {counter.value}; expected version "
-                        f"{version} instead. Hint: the backtrace further above can point to "
-                        "the operation that failed to compute its gradient. The variable in "
-                        "question was changed in there or anywhere later. Good luck!"
+                        "modified by an inplace operation: "
+                        f"[torch.{_TYPE_NAMES.get(dtype_name, dtype_name)} [{dims}]]"
+                        f"{_producer_text(producer)} is at version {counter.value}; expected "
+                        f"version {version} instead. Hint: enable anomaly detection to find "
+                        "the operation that failed to compute its gradient, with "
+                        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
                     )
         return saved
 
@@ -87,6 +89,20 @@ class Node:
     def _release(self) -> None:
         if self._saved:
             self._saved = None
+
+
+def _producer_text(producer) -> str:
+    """', which is output 0 of Add,' naming the tensor's current grad_fn, as torch does.
+
+    `producer` is a node name (for a saved output) or a weakref to the saved input tensor.
+    """
+    if callable(producer):
+        tensor = producer()
+        fn = tensor.grad_fn if tensor is not None else None
+        producer = fn.name() if fn is not None else ""
+    if not producer:
+        return ""
+    return f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', producer)},"
 
 
 def _unwrap_prehook(hook, grad):
@@ -111,6 +127,9 @@ class AccumulateGrad(Node):
         self.variable = variable
         self.next_functions = ()
         self.needs_input_grad = ()
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # torch's C++ name for this node
 
 
 def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
@@ -177,14 +196,12 @@ def _track_saved_versions(ctx: Node, args, out: Tensor) -> None:
     records = []
     for saved in ctx._saved:
         if saved is out._data:
-            records.append((out._version, 0, saved.shape, saved.dtype.name,
-                            f", which is output 0 of {ctx.name()}"))
+            records.append((out._version, 0, saved.shape, saved.dtype.name, ctx.name()))
             continue
         for a in args:
             if isinstance(a, Tensor) and a._data is saved:
-                producer = f", which is output 0 of {a.grad_fn.name()}" if a.grad_fn else ""
                 records.append((a._version, a._version.value, saved.shape, saved.dtype.name,
-                                producer))
+                                weakref.ref(a)))
                 break
     if records:
         ctx._saved_versions = records
@@ -215,7 +232,7 @@ class FunctionCtx(Node):
         self._saved_tensors = tensors
         self._saved = tuple(t._data for t in tensors if isinstance(t, Tensor))
         self._saved_versions = [
-            (t._version, t._version.value, t.shape, t._data.dtype.name, "")
+            (t._version, t._version.value, t.shape, t._data.dtype.name, weakref.ref(t))
             for t in tensors if isinstance(t, Tensor)
         ] or None
 
@@ -255,6 +272,11 @@ class Function(metaclass=_FunctionMeta):
     def backward(ctx, *grad_outputs):
         raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
 
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Override to use torch 2.x's style: `forward(*args)` without ctx, then this."""
+        raise NotImplementedError("setup_context is not implemented.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = cls._backward_cls()
@@ -262,18 +284,29 @@ class Function(metaclass=_FunctionMeta):
         ctx._materialize = True
         ctx._non_differentiable = ()
         with grad_mode.no_grad():
-            outputs = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is not Function.setup_context:
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
+            else:
+                outputs = cls.forward(ctx, *args, **kwargs)
         record = grad_mode._state.enabled and any(ctx.needs_input_grad)
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
         if record:
-            if len([o for o in outs if isinstance(o, Tensor)]) != 1:
-                raise NotImplementedError("minitorch_ft Functions support exactly one Tensor output")
+            # backward receives zeros for the non-differentiable outputs, as in torch
+            differentiable = [isinstance(o, Tensor) and id(o) not in ctx._non_differentiable
+                              and o._data.dtype.kind == "f" for o in outs]
+            if sum(differentiable) != 1:
+                raise NotImplementedError(
+                    "minitorch_ft Functions support exactly one differentiable Tensor output")
+            ctx._outputs = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                                 for o in outs)
+            ctx._output_index = differentiable.index(True)
             ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
             ctx._shapes = tuple(a.shape if isinstance(a, Tensor) else None for a in args)
             wrapped = []
-            for o in outs:
-                if isinstance(o, Tensor) and id(o) not in ctx._non_differentiable:
+            for o, diff in zip(outs, differentiable, strict=True):
+                if diff:
                     # The output is a new node's result even when forward returned an input.
                     o = Tensor._wrap(o._data, o._data.dtype.kind == "f", ctx, o._version)
                 wrapped.append(o)
@@ -282,11 +315,36 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def _run_backward(cls, ctx, grad: np.ndarray):
-        result = cls.backward(ctx, Tensor._wrap(grad))
+        grads = [None if o is None or not ctx._materialize else Tensor._wrap(np.zeros(*o))
+                 for o in ctx._outputs]
+        grads[ctx._output_index] = Tensor._wrap(grad)
+        result = cls.backward(ctx, *grads)
         if not isinstance(result, tuple):
             result = (result,)
-        return tuple(None if g is None else (g._data if isinstance(g, Tensor) else np.asarray(g))
-                     for g in result)
+        name = type(ctx).__name__
+        if len(result) != len(ctx._shapes):
+            raise RuntimeError(
+                f"function {name} returned an incorrect number of gradients (expected "
+                f"{len(ctx._shapes)}, got {len(result)})"
+            )
+        arrays = []
+        for i, (g, shape) in enumerate(zip(result, ctx._shapes, strict=True)):
+            if g is not None:
+                g = g._data if isinstance(g, Tensor) else np.asarray(g)
+                if shape is not None and not _expandable(shape, g.shape):
+                    raise RuntimeError(
+                        f"Function {name} returned an invalid gradient at index {i} - got "
+                        f"{list(g.shape)} but expected shape compatible with {list(shape)}"
+                    )
+            arrays.append(g)
+        return tuple(arrays)
+
+
+def _expandable(shape: tuple, target: tuple) -> bool:
+    """True when `shape` broadcasts to exactly `target` (torch's is_expandable_to)."""
+    if len(shape) > len(target):
+        return False
+    return all(s in (1, t) for s, t in zip(reversed(shape), reversed(target), strict=False))
 
 
 class once_differentiable:  # noqa: N801 - PyTorch's name
