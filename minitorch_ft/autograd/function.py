@@ -158,6 +158,9 @@ class Op:
     """
 
     grad_fn_name = ""
+    # A view op's output shares the first argument's version counter, as PyTorch's views do,
+    # so an in-place change through either one is seen by nodes that saved the other.
+    is_view = False
     _node_type: type = Node
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -178,12 +181,13 @@ class Op:
                 if isinstance(a, Tensor) and a._requires_grad:
                     record = True
                     break
+        version = args[0]._version if cls.is_view else None
         if not record:
-            return Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs))
+            return Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs), version=version)
         ctx = cls._node_type()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         out_array = cls.forward(ctx, *arrays, **kwargs)
-        out = Tensor._wrap(out_array, True, ctx)
+        out = Tensor._wrap(out_array, True, ctx, version)
         ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
         ctx._shapes = tuple(a.shape if isinstance(a, np.ndarray) else None for a in arrays)
         if ctx._saved:

@@ -3,9 +3,12 @@
 from . import (  # noqa: F401 - imported for their Tensor methods
     activation,
     arithmetic,
+    combine,
     conversion,
     comparison,
     elementwise,
+    extrema,
+    gather,
     indexing,
     inplace,
     loss,

@@ -1,1 +1,296 @@
-"""Placeholder: filled in by its own change."""
+"""`tensor[key]` and `tensor[key] = value` with PyTorch's semantics and graph nodes.
+
+Like PyTorch, a key is applied in two phases: ints, slices and None first, as views
+(SelectBackward0, SliceBackward0, UnsqueezeBackward0), then integer-array and mask indices
+in one gather (IndexBackward0). Ints therefore never join advanced indexing as in numpy.
+"""
+
+# ruff: noqa: A001, A002 - `input`, `sum`, `max`... are PyTorch's names
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import grad_mode
+from ..function import Op
+from ..tensor import Tensor
+from .shape import Alias, Select, Slice, Unsqueeze, expand
+
+__all__: list[str] = []
+
+_LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+_VIEW_OF_LEAF_ERROR = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation.")
+_OVERLAP_ERROR = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation.")
+
+
+def _fmt(shape) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _as_index(k):
+    """One key item as int, bool, slice, None, Ellipsis or an index ndarray."""
+    if k is None or k is Ellipsis or isinstance(k, slice):
+        return k
+    if isinstance(k, (bool, np.bool_)):
+        return bool(k)
+    if isinstance(k, (int, np.integer)):
+        return int(k)
+    if isinstance(k, Tensor):
+        arr = k._data
+        if arr.dtype.kind not in "biu":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if arr.ndim == 0:  # a 0-d index tensor acts like the python number it holds
+            return bool(arr) if arr.dtype == np.bool_ else int(arr)
+        return arr if arr.dtype.kind in "b" else arr.astype(np.int64, copy=False)
+    if isinstance(k, (list, np.ndarray)):
+        arr = np.asarray([_as_index(i) if isinstance(i, Tensor) else i for i in k]
+                         if isinstance(k, list) else k)
+        if arr.dtype == np.bool_:
+            return arr
+        return arr.astype(np.int64)  # PyTorch also accepts a list of floats here
+    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                     f"Variables are valid indices (got {type(k).__name__})")
+
+
+def _consumed(k) -> int:
+    if k is None or k is Ellipsis or isinstance(k, bool):
+        return 0
+    if isinstance(k, np.ndarray) and k.dtype == np.bool_:
+        return k.ndim
+    return 1
+
+
+def parse_key(key, shape: tuple):
+    """Split a key into view steps and an advanced (numpy) key for the viewed result.
+
+    Steps are ("unsqueeze", dim), ("select", dim, i) or ("slice", dim, start, stop, step).
+    """
+    single = not isinstance(key, tuple)
+    items = [_as_index(k) for k in ((key,) if single else key)]
+    used = sum(_consumed(k) for k in items)
+    if used > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    ellipses = [i for i, k in enumerate(items) if k is Ellipsis]
+    if ellipses:
+        at = ellipses[0]
+        items[at:at + 1] = [slice(None)] * (len(shape) - used)
+        items = [k for k in items if k is not Ellipsis]  # later ellipses expand to nothing
+    shape = list(shape)
+    steps, advanced = [], []
+    dim = real = 0  # position in the result so far / in the original tensor
+    for k in items:
+        if k is None or isinstance(k, bool):
+            steps.append(("unsqueeze", dim))
+            shape.insert(dim, 1)
+            if isinstance(k, bool):  # True/False index a new size-1 dim
+                advanced.append((dim, np.arange(1 if k else 0)))
+            dim += 1
+        elif isinstance(k, int):
+            size = shape[dim]
+            if not -size <= k < size:
+                raise IndexError(
+                    f"index {k} is out of bounds for dimension {real} with size {size}")
+            steps.append(("select", dim, k % size))
+            shape.pop(dim)
+            real += 1
+        elif isinstance(k, slice):
+            size = shape[dim]
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+            start, stop, step = k.indices(size)
+            stop = max(stop, start)
+            # A full slice inside a tuple records nothing; a lone `x[:]` still slices.
+            if single or (start, stop, step) != (0, size, 1):
+                steps.append(("slice", dim, start, stop, step))
+                shape[dim] = len(range(start, stop, step))
+            dim += 1
+            real += 1
+        elif k.dtype == np.bool_:
+            _check_mask(k, shape, dim)
+            advanced.append((dim, k))
+            dim += k.ndim
+            real += k.ndim
+        else:
+            _check_bounds(k, shape[dim], real)
+            advanced.append((dim, k))
+            dim += 1
+            real += 1
+    return steps, _advanced_key(advanced, len(shape))
+
+
+def _check_mask(mask: np.ndarray, shape: list, dim: int) -> None:
+    for j, n in enumerate(mask.shape):
+        if dim + j >= len(shape) or shape[dim + j] != n:
+            raise IndexError(
+                f"The shape of the mask {_fmt(mask.shape)} at index {j} does not match the "
+                f"shape of the indexed tensor {_fmt(shape)} at index {dim + j}")
+
+
+def _check_bounds(index: np.ndarray, size: int, real: int) -> None:
+    bad = (index >= size) | (index < -size)
+    if bad.any():
+        raise IndexError(f"index {index[bad].flat[0]} is out of bounds for dimension {real} "
+                         f"with size {size}")
+
+
+def _advanced_key(advanced: list, ndim: int):
+    if not advanced:
+        return None
+    key: list = [slice(None)] * ndim
+    arrays = []
+    for dim, index in advanced:
+        if index.dtype == np.bool_:
+            parts = np.nonzero(index)  # a mask is the same as its nonzero coordinates
+            key[dim:dim + index.ndim] = parts
+            arrays.extend(parts)
+        else:
+            key[dim] = index
+            arrays.append(index)
+    try:
+        np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                         "with shapes " + ", ".join(_fmt(a.shape) for a in arrays)) from None
+    return tuple(key)
+
+
+def apply_steps(array: np.ndarray, steps) -> np.ndarray:
+    """The numpy view that a key's view steps select (used to write through a key)."""
+    for step in steps:
+        lead = (slice(None),) * step[1]
+        if step[0] == "unsqueeze":
+            array = np.expand_dims(array, step[1])
+        elif step[0] == "select":
+            array = array[lead + (step[2],)]
+        else:
+            array = array[lead + (slice(*step[2:]),)]
+    return array
+
+
+class Index(Op):
+    """Integer-array / mask indexing (a copy); d/da = g scatter-added, repeats accumulate."""
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.key = key  # index arrays, not tensor data: nothing to version-check
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx._shapes[0], grad.dtype)
+        np.add.at(out, ctx.key, grad)
+        return out
+
+
+def getitem(self: Tensor, key) -> Tensor:
+    """`tensor[key]`: views for ints/slices/None, a gather for index arrays and masks."""
+    steps, advanced = parse_key(key, self._data.shape)
+    out = self
+    for step in steps:
+        if step[0] == "unsqueeze":
+            out = Unsqueeze.apply(out, step[1])
+        elif step[0] == "select":
+            out = Select.apply(out, dim=step[1], index=step[2])
+        else:
+            out = Slice.apply(out, dim=step[1], start=step[2], stop=step[3], step=step[4])
+    if advanced is not None:
+        return Index.apply(out, key=advanced)
+    return out if steps else Alias.apply(self)
+
+
+class CopySlices(Op):
+    """Write `value` into part of a tensor in place; d/dold = g zeroed there, d/dvalue = g there."""
+
+    grad_fn_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, a, value, steps, key):
+        ctx.steps, ctx.key = steps, key
+        ctx.value_dtype = getattr(value, "dtype", None)
+        target = apply_steps(a, steps)
+        target[key if key is not None else ...] = value
+        return a
+
+    @staticmethod
+    def backward(ctx, grad):
+        key = ctx.key if ctx.key is not None else ...
+        grad_old = None
+        if ctx.needs_input_grad[0]:
+            grad_old = grad.copy()
+            apply_steps(grad_old, ctx.steps)[key] = 0
+        grad_value = None
+        if ctx.needs_input_grad[1]:
+            grad_value = np.asarray(apply_steps(grad, ctx.steps)[key], ctx.value_dtype)
+        return grad_old, grad_value
+
+
+class IndexPut(CopySlices):
+    grad_fn_name = "IndexPutBackward0"
+
+
+class Fill(CopySlices):
+    grad_fn_name = "FillBackward3"
+
+
+class Copy(CopySlices):
+    grad_fn_name = "CopyBackwards"
+
+
+# PyTorch prints these two C++ nodes with their namespace.
+CopySlices._node_type.name = lambda self: "torch::autograd::CopySlices"
+Copy._node_type.name = lambda self: "torch::autograd::CopyBackwards"
+
+
+def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwargs) -> Tensor:
+    """Run `op` whose forward writes into target's array; rebase target's history on it.
+
+    Raises PyTorch's errors for leaves that require grad; bumps the version counter.
+    """
+    if grad_mode.is_grad_enabled() and target.grad_fn is None and target._requires_grad:
+        raise RuntimeError(_VIEW_OF_LEAF_ERROR if through_view else _LEAF_ERROR)
+    if not target._data.flags.writeable:
+        raise RuntimeError(_OVERLAP_ERROR)
+    out = op.apply(target, *args, **kwargs)
+    if out.grad_fn is not None:
+        target.grad_fn = out.grad_fn
+        target._requires_grad = True
+    target._version.value += 1
+    return target
+
+
+def setitem(self: Tensor, key, value) -> None:
+    """`tensor[key] = value` in place; recorded in the graph as PyTorch's CopySlices does."""
+    steps, advanced = parse_key(key, self._data.shape)
+    view = apply_steps(self._data, steps)
+    result_shape = view[advanced].shape if advanced is not None else view.shape
+    if not isinstance(value, Tensor):
+        value = Tensor._wrap(np.asarray(value, self._data.dtype))
+    _check_value_shape(value, result_shape, advanced is not None)
+    if steps:
+        op = CopySlices
+    elif advanced is not None:
+        op = IndexPut
+    else:
+        op = Copy if value.ndim or value._requires_grad else Fill
+    in_place(self, op, value, steps=steps, key=advanced, through_view=bool(steps))
+
+
+def _check_value_shape(value: Tensor, shape: tuple, advanced: bool) -> None:
+    if advanced:
+        try:
+            ok = np.broadcast_shapes(value.shape, shape) == tuple(shape)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {_fmt(value.shape)} cannot "
+                               f"be broadcast to indexing result of shape {_fmt(shape)}")
+        return
+    with grad_mode.no_grad():
+        expand(value, shape)  # raises PyTorch's expand errors
+
+
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem

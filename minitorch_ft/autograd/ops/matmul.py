@@ -10,6 +10,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import as_tensor
+from .shape import squeeze_added_dims
 
 
 def _shape_str(shape) -> str:
@@ -179,7 +180,7 @@ def matmul(input, other) -> Tensor:
                 f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and "
                 f"{_shape_str(b.shape)})"
             )
-        return mm(a.unsqueeze(0), b).squeeze((0,))
+        return squeeze_added_dims(mm(a.unsqueeze(0), b), (0,))
     # Batched: promote 1-D operands, multiply with broadcasting, drop promoted dims.
     a2 = a.unsqueeze(0) if da == 1 else a
     b2 = b.unsqueeze(-1) if db == 1 else b
@@ -204,9 +205,9 @@ def matmul(input, other) -> Tensor:
     else:
         out = Matmul.apply(a2, b2)
     if db == 1:
-        out = out.squeeze((-1,))
+        out = squeeze_added_dims(out, (-1,))
     if da == 1:
-        out = out.squeeze((-2,))
+        out = squeeze_added_dims(out, (-2,))
     return out
 
 

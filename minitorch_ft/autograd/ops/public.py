@@ -2,9 +2,12 @@
 
 from .activation import *  # noqa: F403
 from .arithmetic import add, div, mul, neg, pow, rsub, sub, true_divide  # noqa: F401
+from .combine import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .conversion import clone  # noqa: F401
 from .elementwise import *  # noqa: F403
+from .extrema import *  # noqa: F403
+from .gather import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .matmul import bmm, matmul, mm  # noqa: F401
 from .reduce import *  # noqa: F403

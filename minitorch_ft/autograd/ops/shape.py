@@ -1,15 +1,332 @@
-"""Shape ops: reshape, view, squeeze, unsqueeze, transpose, ... (views share memory)."""
+"""Shape ops that return views: reshape/view, flatten, transpose, permute, expand, squeeze,
+select/slice/narrow. Like PyTorch's views they share memory and the version counter with
+their base; joining and copying ops (cat, stack, split, repeat, flip) are in `combine.py`.
+"""
+
+# ruff: noqa: A001, A002 - `input`, `sum`, `max`... are PyTorch's names
 
 from __future__ import annotations
+
+import operator
+import warnings
 
 import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
+from .conversion import Clone
+
+__all__ = [
+    "broadcast_to", "flatten", "movedim", "moveaxis", "narrow", "permute", "reshape",
+    "select", "squeeze", "swapaxes", "swapdims", "t", "transpose", "unflatten", "unsqueeze",
+]
+
+
+def _fmt(shape) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def sizes_arg(sizes) -> tuple:
+    """`f(2, 3)`, `f((2, 3))` and `f(torch.Size([2, 3]))` all mean the sizes (2, 3)."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    return tuple(operator.index(s) for s in sizes)
+
+
+def infer_shape(shape: tuple, numel: int) -> tuple:
+    """Resolve one -1 in a requested shape, with PyTorch's errors for impossible shapes."""
+    known, infer_at = 1, None
+    for i, s in enumerate(shape):
+        if s == -1:
+            if infer_at is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            infer_at = i
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {_fmt(shape)}")
+        else:
+            known *= s
+    if infer_at is None:
+        if known == numel:
+            return shape
+    elif known == 0:
+        if numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {_fmt(shape)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous"
+            )
+    elif numel % known == 0:
+        return shape[:infer_at] + (numel // known,) + shape[infer_at + 1:]
+    raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+
+
+class View(Op):
+    """Reshape without copying; d/da = g reshaped back."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        return np.reshape(a, shape, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx._shapes[0])
+
+
+class UnsafeView(Op):
+    """Reshape that had to copy (the input's strides allow no view); d/da = g reshaped back."""
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        return np.reshape(a, shape, copy=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx._shapes[0])
+
+
+def _can_view(a: np.ndarray, shape: tuple) -> bool:
+    try:
+        np.reshape(a, shape, copy=False)
+    except ValueError:
+        return False
+    return True
+
+
+def reshape(input: Tensor, *shape) -> Tensor:
+    """A tensor of the same data in `shape` (one -1 inferred): a view when the strides allow."""
+    shape = infer_shape(sizes_arg(shape), input._data.size)
+    if _can_view(input._data, shape):
+        return View.apply(input, shape=shape)
+    return UnsafeView.apply(input, shape=shape)
+
+
+def view(input: Tensor, *shape) -> Tensor:
+    """Like reshape, but always a view; an error when the strides make one impossible."""
+    shape = infer_shape(sizes_arg(shape), input._data.size)
+    if not _can_view(input._data, shape):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        )
+    return View.apply(input, shape=shape)
+
+
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    return view(input, other.shape)
+
+
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    return reshape(input, other.shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims start_dim..end_dim into one; returns input itself when nothing merges."""
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    start = _wrap_dim(start_dim, input.ndim)
+    end = _wrap_dim(end_dim, input.ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    shape = input.shape
+    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
+
+
+def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    """Split dim into `sizes` (one -1 inferred)."""
+    axis = _wrap_dim(dim, input.ndim)
+    sizes = tuple(operator.index(s) for s in sizes)
+    size = input.shape[axis]
+    try:
+        inner = infer_shape(sizes, size)
+    except RuntimeError:
+        raise RuntimeError(
+            f"unflatten: Provided sizes {_fmt(sizes)} don't multiply up to the size of dim "
+            f"{dim} ({size}) in the input tensor"
+        ) from None
+    shape = input.shape
+    return reshape(input, shape[:axis] + inner + shape[axis + 1:])
+
+
+class Transpose(Op):
+    """Swap two dims; d/da = g with them swapped back."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim0, dim1):
+        ctx.dims = (dim0, dim1)
+        return np.swapaxes(a, dim0, dim1) if a.ndim else a.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.swapaxes(grad, *ctx.dims) if grad.ndim else grad
+
+
+class T(Transpose):
+    """`t()`: transpose of a matrix (0-d and 1-d tensors come back unchanged)."""
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap dims dim0 and dim1 (a view)."""
+    n = input.ndim
+    return Transpose.apply(input, dim0=_wrap_dim(dim0, n), dim1=_wrap_dim(dim1, n))
+
+
+def t(input: Tensor) -> Tensor:
+    """Transpose a matrix; 0-d and 1-d tensors pass through (PyTorch's `t`)."""
+    if input.ndim > 2:
+        raise RuntimeError(
+            f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return T.apply(input, dim0=0, dim1=input.ndim - 1 if input.ndim else 0)
+
+
+class Permute(Op):
+    """Reorder dims; d/da = g permuted by the inverse order."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.inverse = tuple(np.argsort(dims))
+        return np.transpose(a, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.transpose(grad, ctx.inverse)
+
+
+def permute(input: Tensor, *dims) -> Tensor:
+    """Reorder the dims as `dims` (a view)."""
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
+    dims = sizes_arg(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            "length of the desired ordering of dimensions i.e. input.dim() = "
+            f"{input.ndim} is not equal to len(dims) = {len(dims)}"
+        )
+    dims = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, dims=dims)
+
+
+def movedim(input: Tensor, source, destination) -> Tensor:
+    """Move dims `source` to positions `destination`, keeping the others in order."""
+    n = input.ndim
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [_wrap_dim(d, n) for d in src]
+    dst = [_wrap_dim(d, n) for d in dst]
+    order: list = [None] * n
+    for s, d in zip(src, dst, strict=True):
+        order[d] = s
+    rest = iter(d for d in range(n) if d not in src)
+    return Permute.apply(input, dims=tuple(d if d is not None else next(rest) for d in order))
+
+
+def _matrix_transpose(input: Tensor) -> Tensor:
+    if input.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def _conj_transpose(input: Tensor) -> Tensor:
+    if input.ndim != 2:
+        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{input.ndim}-D tensor."
+                           + (" For batches of matrices, consider using tensor.mH"
+                              if input.ndim > 2 else ""))
+    return transpose(input, 0, 1)
+
+
+def _reverse_dims(input: Tensor) -> Tensor:
+    if input.ndim != 2:
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+            "to reverse the dimensions of a tensor.", UserWarning, stacklevel=2,
+        )
+    return Permute.apply(input, dims=tuple(range(input.ndim - 1, -1, -1)))
+
+
+class Expand(Op):
+    """Broadcast size-1 dims to larger sizes (a view); d/da = g summed back by the engine."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def expand(input: Tensor, *sizes) -> Tensor:
+    """A view with size-1 dims repeated to `sizes` (-1 keeps a size; new dims go in front)."""
+    sizes = sizes_arg(sizes)
+    shape = input.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise RuntimeError(
+            f"expand(torch.{_type_name(input)}{{{_fmt(shape)}}}, size={_fmt(sizes)}): the "
+            f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({len(shape)})"
+        )
+    target = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
+                                   f"leading, non-existing dimension {i}")
+            target.append(s)
+            continue
+        old = shape[i - lead]
+        if s == -1:
+            s = old
+        elif old != 1 and s != old:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({old}) at "
+                f"non-singleton dimension {i}.  Target sizes: {_fmt(sizes)}.  Tensor sizes: "
+                f"{_fmt(shape)}"
+            )
+        target.append(s)
+    return Expand.apply(input, shape=tuple(target))
+
+
+def _type_name(input: Tensor) -> str:
+    from ..function import _TYPE_NAMES
+
+    return _TYPE_NAMES.get(input._data.dtype.name, "Tensor")
+
+
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    return expand(input, other.shape)
+
+
+def broadcast_to(input: Tensor, *size) -> Tensor:
+    return expand(input, sizes_arg(size))
+
+
+def contiguous(input: Tensor, memory_format=None) -> Tensor:
+    """input itself when already contiguous, else a contiguous copy (CloneBackward0)."""
+    if input._data.flags.c_contiguous:
+        return input
+    return Clone.apply(input)
 
 
 class Unsqueeze(Op):
     """Insert a size-1 dim; d/da = g with that dim removed."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, dim):
@@ -21,66 +338,157 @@ class Unsqueeze(Op):
         return np.squeeze(grad, ctx.dim), None
 
 
-class SqueezeDim(Op):
-    """Drop one size-1 dim (`squeeze(dim)`); d/da = g reshaped back."""
-
-    grad_fn_name = "SqueezeBackward1"
-
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.shape = a.shape
-        return np.squeeze(a, dim) if a.shape[dim] == 1 else a
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.reshape(ctx.shape), None
-
-
-class SqueezeAll(Op):
-    """Drop every size-1 dim (`squeeze()`)."""
-
-    grad_fn_name = "SqueezeBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.shape = a.shape
-        return np.squeeze(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.reshape(ctx.shape)
-
-
 class SqueezeDims(Op):
-    """Drop a tuple of dims (`squeeze(dims)`), and the dim matmul added for a 1-D operand."""
+    """Drop the given dims where they have size 1 (`squeeze(dims)`); d/da = g reshaped back."""
 
-    grad_fn_name = "SqueezeBackward4"
+    grad_fn_name = "SqueezeBackward2"
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, dims):
-        ctx.shape = a.shape
         dims = tuple(d for d in dims if a.shape[d] == 1)
-        return np.squeeze(a, dims) if dims else a
+        return np.squeeze(a, dims) if dims else a.view()
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape), None
+        return grad.reshape(ctx._shapes[0]), None
+
+
+class SqueezeDim(SqueezeDims):
+    """`squeeze(dim)` with a single int."""
+
+    grad_fn_name = "SqueezeBackward1"
+
+
+class SqueezeAll(SqueezeDims):
+    """`squeeze()`: every size-1 dim."""
+
+    grad_fn_name = "SqueezeBackward0"
+
+
+class SqueezeMatmul(SqueezeDims):
+    """The squeeze matmul applies to drop the dim it added for a 1-D operand."""
+
+    grad_fn_name = "SqueezeBackward4"
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """Insert a size-1 dim at `dim` (a view)."""
     return Unsqueeze.apply(input, _wrap_dim(dim, input.ndim + 1))
 
 
+def squeeze_added_dims(input: Tensor, dims: tuple) -> Tensor:
+    """matmul's internal squeeze of the dims it added (PyTorch records SqueezeBackward4)."""
+    return SqueezeMatmul.apply(input, tuple(_wrap_dim(d, input.ndim) for d in dims))
+
+
 def squeeze(input: Tensor, dim=None) -> Tensor:
+    """Remove size-1 dims (all, one `dim`, or a tuple of dims); a view."""
     if dim is None:
-        return SqueezeAll.apply(input)
+        return SqueezeAll.apply(input, tuple(range(input.ndim)))
     if isinstance(dim, (tuple, list)):
         return SqueezeDims.apply(input, tuple(_wrap_dim(d, input.ndim) for d in dim))
-    if input.ndim == 0:
-        _wrap_dim(dim, 0)
-        return SqueezeDims.apply(input, ())
-    return SqueezeDim.apply(input, _wrap_dim(dim, input.ndim))
+    axis = _wrap_dim(dim, input.ndim)
+    return SqueezeDim.apply(input, (axis,) if input.ndim else ())
 
 
+class Select(Op):
+    """Pick one index along a dim (a view); d/da = g placed at that index, zeros elsewhere."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.key = (slice(None),) * dim + (index,)
+        return a[ctx.key] if a.ndim else a.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx._shapes[0], grad.dtype)
+        out[ctx.key] = grad
+        return out
+
+
+class Slice(Op):
+    """A strided range along a dim (a view); d/da = g placed in that range, zeros elsewhere."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim, start, stop, step):
+        ctx.key = (slice(None),) * dim + (slice(start, stop, step),)
+        return a[ctx.key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx._shapes[0], grad.dtype)
+        out[ctx.key] = grad
+        return out
+
+
+class Alias(Op):
+    """The same data under a new tensor (`x[...]`, `x[:, :]`); d/da = g."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at `index` along `dim`, with that dim removed (a view)."""
+    axis = _wrap_dim(dim, input.ndim)
+    size = input.shape[axis]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{_fmt(input.shape)} at dimension {axis}")
+    return Select.apply(input, dim=axis, index=index % size)
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """Elements start..start+length along `dim` (a view)."""
+    axis = _wrap_dim(dim, input.ndim)
+    size = input.shape[axis]
+    start = operator.index(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(
+            f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return Slice.apply(input, dim=axis, start=start, stop=start + length, step=1)
+
+
+swapaxes = swapdims = transpose
+moveaxis = movedim
+
+Tensor.reshape = reshape
+Tensor.view = view
+Tensor.view_as = view_as
+Tensor.reshape_as = reshape_as
+Tensor.flatten = flatten
+Tensor.unflatten = unflatten
+Tensor.transpose = transpose
+Tensor.swapaxes = Tensor.swapdims = transpose
+Tensor.t = t
+Tensor.permute = permute
+Tensor.movedim = Tensor.moveaxis = movedim
+Tensor.T = property(_reverse_dims)
+Tensor.mT = Tensor.mH = property(_matrix_transpose)
+Tensor.H = property(_conj_transpose)
+Tensor.expand = expand
+Tensor.expand_as = expand_as
+Tensor.broadcast_to = broadcast_to
+Tensor.contiguous = contiguous
 Tensor.unsqueeze = unsqueeze
 Tensor.squeeze = squeeze
+Tensor.select = select
+Tensor.narrow = narrow

@@ -1,0 +1,303 @@
+"""Joining, splitting and rearranging copies: cat, stack, split, chunk, unbind, repeat, tile,
+flip, roll, hstack, vstack. Split pieces are views of their input, as in PyTorch.
+"""
+
+# ruff: noqa: A001, A002 - `input`, `sum`, `max`... are PyTorch's names
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..tensor import Tensor, _wrap_dim
+from ._operands import as_tensor
+from .reduce import reduce_axes
+from .shape import reshape, sizes_arg
+
+__all__ = [
+    "cat", "chunk", "concat", "concatenate", "flip", "hstack", "roll", "split", "stack", "tile",
+    "unbind", "vstack",
+]
+
+
+def _fmt(shape) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+class Cat(Op):
+    """Join along a dim; d/da_i = the slice of g that a_i filled."""
+
+    @staticmethod
+    def forward(ctx, *arrays, axis, dtype):
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([a.shape[axis] for a in arrays])[:-1].tolist()
+        ctx.dtypes = [a.dtype for a in arrays]
+        return np.concatenate(arrays, axis=axis, dtype=dtype, casting="unsafe")
+
+    @staticmethod
+    def backward(ctx, grad):
+        pieces = np.split(grad, ctx.bounds, axis=ctx.axis)
+        return tuple(p.astype(d, copy=False) for p, d in zip(pieces, ctx.dtypes, strict=True))
+
+
+def _common_dtype(tensors) -> np.dtype:
+    return dtypes.result_np_dtype(*tensors)
+
+
+def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Concatenate tensors along `dim` (dtypes promote, like torch.cat)."""
+    if axis is not None:
+        dim = axis
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # Legacy PyTorch rule: 1-D empty tensors are skipped whatever the other shapes are.
+    joined = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
+    ref = joined[0]
+    axis = _wrap_dim(dim, ref.ndim)
+    for i, t in enumerate(joined[1:], 1):
+        if t.ndim != ref.ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}")
+        for d in range(ref.ndim):
+            if d != axis and t.shape[d] != ref.shape[d]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {axis}. Expected size "
+                    f"{ref.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list."
+                )
+    return Cat.apply(*joined, axis=axis, dtype=_common_dtype(tensors))
+
+
+concat = concatenate = cat
+
+
+class Stack(Op):
+    """Join along a new dim; d/da_i = g at index i of that dim."""
+
+    @staticmethod
+    def forward(ctx, *arrays, axis, dtype):
+        ctx.axis = axis
+        ctx.dtypes = [a.dtype for a in arrays]
+        return np.stack(arrays, axis=axis, dtype=dtype, casting="unsafe")
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.take(grad, i, axis=ctx.axis).astype(d, copy=False)
+                     for i, d in enumerate(ctx.dtypes))
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Stack equally shaped tensors along a new dim `dim`."""
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ref = tensors[0].shape
+    for i, t in enumerate(tensors[1:], 1):
+        if t.shape != ref:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {_fmt(ref)} at entry 0 "
+                f"and {_fmt(t.shape)} at entry {i}"
+            )
+    axis = _wrap_dim(dim, len(ref) + 1)
+    return Stack.apply(*tensors, axis=axis, dtype=_common_dtype(tensors))
+
+
+def hstack(tensors) -> Tensor:
+    """Concatenate along dim 1 (dim 0 for 1-D tensors)."""
+    tensors = [as_tensor(t) for t in tensors]
+    tensors = [reshape(t, (1,)) if t.ndim == 0 else t for t in tensors]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors) -> Tensor:
+    """Concatenate along dim 0 after making every tensor at least 2-D."""
+    tensors = [as_tensor(t) for t in tensors]
+    return cat([reshape(t, (1, -1)) if t.ndim < 2 else t for t in tensors], 0)
+
+
+class SplitPiece(Op):
+    """One piece of `split(size)` (a view); d/da = g placed at the piece, zeros elsewhere."""
+
+    grad_fn_name = "SplitBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.key = key
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx._shapes[0], grad.dtype)
+        out[ctx.key] = grad
+        return out
+
+
+class SplitWithSizesPiece(SplitPiece):
+    grad_fn_name = "SplitWithSizesBackward0"
+
+
+class UnbindPiece(SplitPiece):
+    grad_fn_name = "UnbindBackward0"
+
+
+def _pieces(op, input: Tensor, axis: int, sizes) -> tuple:
+    out, start = [], 0
+    lead = (slice(None),) * axis
+    for s in sizes:
+        out.append(op.apply(input, key=lead + (slice(start, start + s),)))
+        start += s
+    return tuple(out)
+
+
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    """Pieces of `split_size` along `dim` (the last may be smaller), or of the given sizes."""
+    axis = _wrap_dim(dim, tensor.ndim)
+    size = tensor.shape[axis]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [operator.index(s) for s in split_size_or_sections]
+        if sum(sizes) != size or any(s < 0 for s in sizes):
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                f"size at dimension {axis}), but got split_sizes={_fmt(sizes)}"
+            )
+        return _pieces(SplitWithSizesPiece, tensor, axis, sizes)
+    step = operator.index(split_size_or_sections)
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0:
+        if size:
+            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {size}")
+        return _pieces(SplitPiece, tensor, axis, [0])
+    sizes = [min(step, size - start) for start in range(0, size, step)] or [0]
+    return _pieces(SplitPiece, tensor, axis, sizes)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """At most `chunks` pieces of equal size ceil(n / chunks) along `dim`."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    axis = _wrap_dim(dim, input.ndim)
+    size = input.shape[axis]
+    return split(input, max(-(-size // chunks), 1) if size else 0, axis)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    """The slices along `dim`, each with that dim removed (views)."""
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    axis = _wrap_dim(dim, input.ndim)
+    lead = (slice(None),) * axis
+    return tuple(UnbindPiece.apply(input, key=lead + (i,)) for i in range(input.shape[axis]))
+
+
+class Repeat(Op):
+    """Tile the data `reps` times per dim; d/da = g summed over the copies."""
+
+    @staticmethod
+    def forward(ctx, a, reps):
+        padded = (1,) * (len(reps) - a.ndim) + a.shape
+        ctx.reps, ctx.padded = reps, padded
+        return np.tile(a.reshape(padded), reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        split_shape = [n for pair in zip(ctx.reps, ctx.padded, strict=True) for n in pair]
+        summed = grad.reshape(split_shape).sum(axis=tuple(range(0, len(split_shape), 2)))
+        return summed.reshape(ctx._shapes[0])
+
+
+def repeat(input: Tensor, *sizes) -> Tensor:
+    """Repeat the tensor along each dim (`sizes` may add leading dims)."""
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    reps = sizes_arg(sizes)
+    if len(reps) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    padded = (1,) * (len(reps) - input.ndim) + tuple(input.shape)
+    shape = [r * s for r, s in zip(reps, padded, strict=True)]
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {s}: {_fmt(shape)}")
+    return Repeat.apply(input, reps=reps)
+
+
+def tile(input: Tensor, dims) -> Tensor:
+    """Like repeat, but missing leading repetitions count as 1."""
+    reps = sizes_arg((dims,)) if not isinstance(dims, int) else (dims,)
+    reps = (1,) * (input.ndim - len(reps)) + reps
+    return repeat(input, reps)
+
+
+class Flip(Op):
+    """Reverse the order along dims (a copy); d/da = g flipped back."""
+
+    @staticmethod
+    def forward(ctx, a, axes):
+        ctx.axes = axes
+        return np.flip(a, axes).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.flip(grad, ctx.axes)
+
+
+def flip(input: Tensor, *dims) -> Tensor:
+    """Reverse the element order along each of `dims`."""
+    dims = sizes_arg(dims)
+    axes = reduce_axes(dims, input.ndim) if dims else ()
+    return Flip.apply(input, axes=axes)
+
+
+class Roll(Op):
+    """Rotate elements along dims (flattened when none); d/da = g rolled back."""
+
+    @staticmethod
+    def forward(ctx, a, shifts, axes):
+        ctx.shifts, ctx.axes = shifts, axes
+        if axes is None:
+            return np.roll(a.reshape(-1), shifts).reshape(a.shape)
+        return np.roll(a, shifts, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
+        if ctx.axes is None:
+            return np.roll(grad.reshape(-1), back).reshape(grad.shape)
+        return np.roll(grad, back, ctx.axes)
+
+
+def roll(input: Tensor, shifts, dims=None) -> Tensor:
+    """Shift elements circularly by `shifts` along `dims` (over the flattened tensor if None)."""
+    shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    if dims is None:
+        if len(shifts_t) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, "
+                               "dims:0")
+        return Roll.apply(input, shifts=shifts_t[0], axes=None)
+    dims_t = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    if len(shifts_t) != len(dims_t):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, "
+                           f"dims:{len(dims_t)}")
+    if input.ndim == 0:
+        return Roll.apply(input, shifts=0, axes=None)
+    axes = tuple(_wrap_dim(d, input.ndim) for d in dims_t)
+    return Roll.apply(input, shifts=shifts_t, axes=axes)
+
+
+Tensor.split = split
+Tensor.chunk = chunk
+Tensor.unbind = unbind
+Tensor.repeat = repeat
+Tensor.tile = tile
+Tensor.flip = flip
+Tensor.roll = roll

@@ -1,0 +1,316 @@
+"""Index-driven ops: gather, scatter, scatter_add, index_select, masked_fill(_),
+masked_select, take, nonzero/argwhere. Backward passes accumulate over repeated indices.
+"""
+
+# ruff: noqa: A001, A002 - `input`, `sum`, `max`... are PyTorch's names
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor, _wrap_dim
+from .indexing import in_place
+
+__all__ = [
+    "argwhere", "gather", "index_select", "masked_fill", "masked_select", "nonzero", "scatter",
+    "scatter_add", "take",
+]
+
+# The C++ type names PyTorch's masked_fill error prints.
+_CPP_NAMES = {
+    "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+    "uint8": "unsigned char", "float32": "float", "float64": "double", "float16": "c10::Half",
+}
+
+
+def _fmt(shape) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _grid(index: np.ndarray, axis: int) -> tuple:
+    """numpy key picking a[..., index[i, j, ...], ...] along axis for every index position."""
+    ndim = index.ndim
+    return tuple(
+        index if d == axis else np.arange(n).reshape([-1 if j == d else 1 for j in range(ndim)])
+        for d, n in enumerate(index.shape)
+    )
+
+
+def _check_index(name: str, input: Tensor, axis: int, index: Tensor, src=None) -> None:
+    if index._data.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.ndim != input.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for d in range(input.ndim):
+        too_big = d != axis and index.shape[d] > input.shape[d]
+        if too_big or (src is not None and index.shape[d] > src.shape[d]):
+            if src is None:
+                raise RuntimeError(
+                    f"Size does not match at dimension {d} expected index {_fmt(index.shape)} "
+                    f"to be no larger than self {_fmt(input.shape)} apart from dimension {axis}")
+            raise RuntimeError(
+                f"Expected index {_fmt(index.shape)} to be no larger than self "
+                f"{_fmt(input.shape)} apart from dimension {axis} and to be no larger size than "
+                f"src {_fmt(src.shape)}")
+    size = input.shape[axis] if input.ndim else 1
+    bad = (index._data < 0) | (index._data >= size)
+    if bad.any():
+        raise RuntimeError(f"index {index._data[bad].flat[0]} is out of bounds for dimension "
+                           f"{axis} with size {size}")
+
+
+class Gather(Op):
+    """out[i][j] = a[i][index[i][j]] (dim 1); d/da = g scatter-added back to those places."""
+
+    @staticmethod
+    def forward(ctx, a, grid):
+        ctx.grid = grid
+        return a[grid]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx._shapes[0], grad.dtype)
+        np.add.at(out, ctx.grid, grad)
+        return out
+
+
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    """Pick values along `dim` at `index` (same number of dims as input)."""
+    axis = _wrap_dim(dim, input.ndim)
+    _check_index("gather", input, axis, index)
+    return Gather.apply(input, grid=_grid(index._data.astype(np.int64), axis))
+
+
+class Scatter(Op):
+    """Write src (or a scalar) at index along dim into a copy of a.
+
+    d/da = g with the written places zeroed; d/dsrc = g gathered from them.
+    """
+
+    @staticmethod
+    def forward(ctx, a, src, grid, add=False):
+        ctx.grid, ctx.add = grid, add
+        ctx.src_shape = getattr(src, "shape", None)
+        out = a.copy()
+        if isinstance(src, np.ndarray) and src.ndim:
+            src = src[tuple(slice(0, n) for n in grid[0].shape)] if grid else src
+        if add:
+            np.add.at(out, grid, src)
+        else:
+            out[grid] = src
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_a = grad
+        if not ctx.add:
+            grad_a = grad.copy()
+            grad_a[ctx.grid] = 0
+        grad_src = None
+        if ctx.needs_input_grad[1]:
+            grad_src = np.zeros(ctx.src_shape, grad.dtype)
+            picked = grad[ctx.grid]
+            grad_src[tuple(slice(0, n) for n in picked.shape)] = picked
+        return grad_a, grad_src
+
+
+class ScatterValue(Scatter):
+    grad_fn_name = "ScatterBackward1"
+
+
+class ScatterAdd(Scatter):
+    pass
+
+
+def _broadcast_grid(index: np.ndarray, axis: int) -> tuple:
+    grid = _grid(index.astype(np.int64), axis)
+    return tuple(np.broadcast_to(g, index.shape) for g in grid)
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
+            reduce=None) -> Tensor:
+    """A copy of input with `src` (a tensor or a number) written at `index` along `dim`."""
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not supported by minitorch_ft")
+    src = value if src is None else src
+    axis = _wrap_dim(dim, input.ndim)
+    if isinstance(src, Tensor):
+        _check_index("scatter", input, axis, index, src)
+        grid = _broadcast_grid(index._data, axis)
+        return Scatter.apply(input, src.to(input.dtype), grid=grid)
+    _check_index("scatter", input, axis, index)
+    return ScatterValue.apply(input, np.asarray(src, input._data.dtype),
+                              grid=_broadcast_grid(index._data, axis))
+
+
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """A copy of input with `src` added at `index` along `dim` (repeats accumulate)."""
+    axis = _wrap_dim(dim, input.ndim)
+    _check_index("scatter_add", input, axis, index, src)
+    grid = _broadcast_grid(index._data, axis)
+    return ScatterAdd.apply(input, src.to(input.dtype), grid=grid, add=True)
+
+
+class IndexSelect(Op):
+    """Rows (along dim) at index; d/da = g scatter-added back to those rows."""
+
+    @staticmethod
+    def forward(ctx, a, axis, index):
+        ctx.key = (slice(None),) * axis + (index,) if a.ndim else ()
+        return a[ctx.key] if a.ndim else a.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.key:
+            return grad
+        out = np.zeros(ctx._shapes[0], grad.dtype)
+        np.add.at(out, ctx.key, grad)
+        return out
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """Entries along `dim` at the positions in the 1-D `index`."""
+    axis = _wrap_dim(dim, input.ndim)
+    idx = index._data
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    size = input.shape[axis] if input.ndim else 1
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={idx[bad].flat[0]} "
+                           f"axis_dim={size}")
+    if input.ndim == 0:
+        if idx.size != 1:
+            raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
+                               f"{idx.size} value(s)")
+        return IndexSelect.apply(input, axis=0, index=())
+    return IndexSelect.apply(input, axis=axis, index=idx.reshape(-1).astype(np.int64))
+
+
+class MaskedFill(Op):
+    """Put a number where mask is True; d/da = g where mask is False."""
+
+    @staticmethod
+    def forward(ctx, a, value, mask, inplace=False):
+        ctx.mask = mask
+        if inplace:
+            np.copyto(a, value, where=mask, casting="unsafe")
+            return a
+        return np.where(mask, np.asarray(value, a.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_a = np.where(ctx.mask, 0, grad).astype(grad.dtype, copy=False)
+        grad_value = None
+        if ctx.needs_input_grad[1]:
+            grad_value = np.asarray(np.sum(np.where(ctx.mask, grad, 0)), grad.dtype)
+        return grad_a, grad_value
+
+
+class MaskedFillTensor(MaskedFill):
+    """masked_fill with a 0-d tensor value, which also receives a gradient."""
+
+    grad_fn_name = "MaskedFillBackward1"
+
+
+def _fill_args(input: Tensor, mask: Tensor, value):
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_CPP_NAMES.get(mask._data.dtype.name, mask._data.dtype.name)}")
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.ndim} dimension(s).")
+        return MaskedFillTensor, value.to(input.dtype)
+    return MaskedFill, value
+
+
+def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
+    """A copy of input with `value` where the (broadcast) bool mask is True."""
+    op, value = _fill_args(input, mask, value)
+    return op.apply(input, value, mask=mask._data)
+
+
+def masked_fill_(input: Tensor, mask: Tensor, value) -> Tensor:
+    """In-place masked_fill; the mask must broadcast to input's shape."""
+    op, value = _fill_args(input, mask, value)
+    mask_arr = np.broadcast_to(mask._data, input.shape)
+    return in_place(input, op, value, mask=mask_arr, inplace=True)
+
+
+class MaskedSelect(Op):
+    """The elements where mask is True, as 1-D; d/da = g placed back at those elements."""
+
+    @staticmethod
+    def forward(ctx, a, mask):
+        shape = np.broadcast_shapes(a.shape, mask.shape)
+        ctx.mask = np.broadcast_to(mask, shape)
+        return np.broadcast_to(a, shape)[ctx.mask]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.mask.shape, grad.dtype)
+        out[ctx.mask] = grad
+        return out
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """1-D tensor of input's elements where the (broadcast) bool mask is True."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    return MaskedSelect.apply(input, mask=mask._data)
+
+
+class Take(Op):
+    """Elements of the flattened input at index; d/da = g scatter-added back."""
+
+    @staticmethod
+    def forward(ctx, a, index):
+        ctx.index = index
+        return a.reshape(-1)[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(int(np.prod(ctx._shapes[0])), grad.dtype)
+        np.add.at(out, ctx.index, grad)
+        return out.reshape(ctx._shapes[0])
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """input treated as 1-D, picked at `index` (negative indices count from the end)."""
+    n = input._data.size
+    idx = index._data
+    bad = (idx >= n) | (idx < -n)
+    if bad.any():
+        raise IndexError(f"out of range: tried to access index {idx[bad].flat[0]} on a tensor "
+                         f"of {n} elements.")
+    return Take.apply(input, index=idx.astype(np.int64))
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False):
+    """Coordinates of the non-zero elements: an (n, ndim) int64 tensor or a tuple of 1-D."""
+    a = input._data
+    if as_tuple:
+        if a.ndim == 0:
+            return (Tensor._wrap(np.zeros(int(a != 0), np.int64)),)
+        return tuple(Tensor._wrap(i.astype(np.int64)) for i in np.nonzero(a))
+    return Tensor._wrap(np.argwhere(a).astype(np.int64))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    return nonzero(input)
+
+
+Tensor.gather = gather
+Tensor.scatter = scatter
+Tensor.scatter_add = scatter_add
+Tensor.index_select = index_select
+Tensor.masked_fill = masked_fill
+Tensor.masked_fill_ = masked_fill_
+Tensor.masked_select = masked_select
+Tensor.take = take
+Tensor.nonzero = nonzero
+Tensor.argwhere = argwhere
