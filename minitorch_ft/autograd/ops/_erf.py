@@ -1,0 +1,70 @@
+"""erf and erfc on numpy arrays to float64 accuracy (numpy has neither; scipy is not a dep).
+
+Two Chebyshev expansions, fitted for this project against `math.erf`/`math.erfc` (max relative
+error about 1.3e-15): erf(x)/x in x^2 on |x| < 1, and x*exp(x^2)*erfc(x) in 1/x on |x| >= 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.polynomial import chebyshev
+
+# erf(x) / x as a Chebyshev series in s = 2x^2 - 1, for |x| < 1.
+_SMALL = np.array([
+    0.9754769393826543, -0.1422612051037136, 0.010035582187599786, -0.0005768764699767642,
+    2.7419931252206848e-05, -1.1043175507101028e-06, 3.8488755482451616e-08,
+    -1.1808582216382574e-09, 3.2334258467761804e-11, -7.99085075911677e-13,
+    1.802015244617556e-14, -3.4911822935073524e-16, -2.6370157564322743e-18,
+])
+
+# x * exp(x^2) * erfc(x) as a Chebyshev series in s = 2/x - 1, for x >= 1.
+_LARGE = np.array([
+    0.5039781175024719, -0.07211219804839171, -0.007495316026856742, 0.003838051895687341,
+    -0.000641012669971238, -1.554054880771765e-05, 4.323024310077532e-05,
+    -1.376937445659522e-05, 1.874798352988526e-06, 3.607257876115402e-07,
+    -3.0344369161812665e-07, 9.587247084633584e-08, -1.3583267787390432e-08,
+    -3.21915743338503e-09, 2.8746768793020556e-09, -1.0331212209919745e-09,
+    1.9246546023081705e-10, 1.9605681260626493e-11, -3.219433838724992e-11,
+    1.4423203673046528e-11, -3.7317521776353536e-12, 2.195590544153427e-13,
+    3.5246007678585885e-13, -2.2329283482514874e-13, 7.839319107150877e-14,
+    -1.4016093300911274e-14, -3.2018917007940312e-15,
+])
+
+# Beyond this erfc(x) underflows in float64, and 1 - erfc(x) == 1 well before it.
+_ERFC_ZERO = 27.0
+
+
+def _erfc_tail(ax: np.ndarray) -> np.ndarray:
+    """erfc(ax) for ax >= 1 (float64)."""
+    with np.errstate(over="ignore", under="ignore"):
+        return np.exp(-ax * ax) * chebyshev.chebval(2.0 / ax - 1.0, _LARGE) / ax
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """Elementwise error function, computed in float64 and returned in x's dtype."""
+    x64 = np.asarray(x, dtype=np.float64)
+    ax = np.abs(x64)
+    small = ax < 1.0
+    out = np.empty_like(x64)
+    xs = x64[small]
+    out[small] = xs * chebyshev.chebval(2.0 * xs * xs - 1.0, _SMALL)
+    large = ~small & (ax < _ERFC_ZERO)
+    out[large] = np.copysign(1.0 - _erfc_tail(ax[large]), x64[large])
+    huge = ~small & ~large
+    out[huge] = np.sign(x64[huge])  # +-1, and nan stays nan
+    return out.astype(x.dtype, copy=False)
+
+
+def erfc(x: np.ndarray) -> np.ndarray:
+    """Elementwise complementary error function 1 - erf(x), accurate in the far tail."""
+    x64 = np.asarray(x, dtype=np.float64)
+    ax = np.abs(x64)
+    small = ax < 1.0
+    out = np.empty_like(x64)
+    xs = x64[small]
+    out[small] = 1.0 - xs * chebyshev.chebval(2.0 * xs * xs - 1.0, _SMALL)
+    large = ~small & ~np.isnan(x64)
+    tail = _erfc_tail(np.minimum(ax[large], _ERFC_ZERO))
+    out[large] = np.where(x64[large] > 0, tail, 2.0 - tail)
+    out[np.isnan(x64)] = np.nan
+    return out.astype(x.dtype, copy=False)

@@ -1,0 +1,78 @@
+"""Small shared pieces of the pointwise op families: argument checks, dtype names, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Tensor
+
+# Pointwise math may produce inf/nan (log(0), 1/0) silently, as PyTorch does: no numpy warnings.
+quiet = np.errstate(all="ignore")
+
+_TYPE_NAMES = {
+    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+    "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+}
+
+
+def type_name(np_dtype: np.dtype) -> str:
+    """PyTorch's scalar type name of a numpy dtype ('Float', 'Long', ...), used in errors."""
+    return _TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
+
+
+def check_tensor(value, fn: str, arg: str = "input", position: int = 1) -> Tensor:
+    """Return value if it is a Tensor, else PyTorch's argument TypeError."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{fn}(): argument '{arg}' (position {position}) must be Tensor, "
+            f"not {type(value).__name__}"
+        )
+    return value
+
+
+def floating(t: Tensor, fn: str) -> Tensor:
+    """t itself if floating, else a default-float copy (exp(int tensor) is float32 in torch)."""
+    check_tensor(t, fn)
+    if t._data.dtype.kind == "f":
+        return t
+    return Tensor._wrap(t._data.astype(dtypes.get_default_dtype().np))
+
+
+def require_float(t: Tensor, kernel: str) -> Tensor:
+    """PyTorch's NotImplementedError for float-only kernels given integer or bool input."""
+    if t._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f'"{kernel}" not implemented for \'{type_name(t._data.dtype)}\''
+        )
+    return t
+
+
+def broadcast_shape(*shapes: tuple) -> tuple:
+    """The broadcast of shapes, or PyTorch's RuntimeError naming the first mismatching dim."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        pass
+    result: list = []
+    for shape in shapes:
+        for i in range(1, len(shape) + 1):
+            if i > len(result):
+                result.insert(0, shape[-i])
+                continue
+            a, b = result[-i], shape[-i]
+            if a != b and a != 1 and b != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                    f"non-singleton dimension {max(len(result), len(shape)) - i}"
+                ) from None
+            if a == 1:
+                result[-i] = b
+    return tuple(result)
+
+
+def zero_division_check(divisor) -> None:
+    """Integer division by zero is an error in PyTorch (floats give inf/nan instead)."""
+    arr = divisor._data if isinstance(divisor, Tensor) else np.asarray(divisor)
+    if arr.dtype.kind in "iub" and np.any(arr == 0):
+        raise RuntimeError("ZeroDivisionError")

@@ -1,0 +1,269 @@
+"""Ops whose every output element is one of the inputs: clamp, maximum/minimum, where.
+
+The gradient goes to whichever input was picked, with PyTorch's tie rules: clamp passes it
+where min <= x <= max, maximum/minimum split it in half on ties.
+"""
+
+# ruff: noqa: A002 - `input` is PyTorch's parameter name
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..tensor import Tensor
+from ._operands import as_tensor, binary_operands, is_scalar
+from ._support import broadcast_shape, check_tensor, type_name
+
+
+def _limit(a: np.ndarray, lo, hi) -> np.ndarray:
+    """max(a, lo) then min(., hi): when lo > hi the result is hi, as torch.clamp."""
+    out = a if lo is None else np.maximum(a, lo)
+    if hi is not None:
+        out = np.minimum(out, hi, out=None if out is a else out)
+    return out if out is not a else a.copy()
+
+
+class ClampScalar(Op):
+    """clamp with number bounds; d/da = g where lo <= a <= hi."""
+
+    grad_fn_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        ctx.save_for_backward(a)
+        ctx.lo, ctx.hi = lo, hi
+        return _limit(a, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved
+        if ctx.lo is None:
+            keep = a <= ctx.hi
+        elif ctx.hi is None:
+            keep = a >= ctx.lo
+        else:
+            keep = (a >= ctx.lo) & (a <= ctx.hi)
+        return np.where(keep, grad, 0).astype(grad.dtype, copy=False), None, None
+
+
+class ClampMinScalar(ClampScalar):
+    grad_fn_name = "ClampMinBackward0"
+
+
+class ClampMaxScalar(ClampScalar):
+    grad_fn_name = "ClampMaxBackward0"
+
+
+class ClampTensor(Op):
+    """clamp with tensor bounds; the gradient goes to a, lo or hi, whichever the output is."""
+
+    grad_fn_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        ctx.save_for_backward(a, lo, hi)
+        return _limit(a, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, lo, hi = ctx.saved
+        zero = np.zeros((), grad.dtype)
+        if hi is None:
+            below = a < lo
+            return np.where(below, zero, grad), np.where(below, grad, zero), None
+        if lo is None:
+            above = a > hi
+            return np.where(above, zero, grad), None, np.where(above, grad, zero)
+        inside = (a >= lo) & (a <= hi)
+        # torch: lo wins only when lo < hi; hi when a > hi or the bounds cross
+        to_lo = (a < lo) & (lo < hi)
+        to_hi = (a > hi) | (hi < lo)
+        return np.where(inside, grad, zero), np.where(to_lo, grad, zero), np.where(to_hi, grad, zero)
+
+
+class ClampMinTensor(ClampTensor):
+    grad_fn_name = "ClampMinBackward1"
+
+
+class ClampMaxTensor(ClampTensor):
+    grad_fn_name = "ClampMaxBackward1"
+
+
+class Maximum(Op):
+    """max(a, b); the gradient goes to the larger, half to each on ties (nan propagates)."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        return _split(grad, a > b, a == b)
+
+
+class Minimum(Op):
+    """min(a, b); the gradient goes to the smaller, half to each on ties."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        return _split(grad, a < b, a == b)
+
+
+class Fmax(Op):
+    """max(a, b) ignoring nan; the gradient goes to the picked input, half on ties."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        ctx.save_for_backward(a, b)
+        return np.fmax(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        return _split(grad, (a > b) | np.isnan(b), a == b)
+
+
+class Fmin(Op):
+    """min(a, b) ignoring nan."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        ctx.save_for_backward(a, b)
+        return np.fmin(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        return _split(grad, (a < b) | np.isnan(b), a == b)
+
+
+def _split(grad, a_wins, tie):
+    """Gradients of a two-way pick: all to the winner, half each on a tie."""
+    share = np.where(a_wins, 1.0, np.where(tie, 0.5, 0.0)).astype(grad.dtype, copy=False)
+    return grad * share, grad * (1 - share)
+
+
+class Where(Op):
+    """cond ? a : b; d/da = g where cond, d/db = g elsewhere."""
+
+    @staticmethod
+    def forward(ctx, cond, a, b, dtype=None):
+        ctx.save_for_backward(cond)
+        if dtype is not None:
+            a, b = np.asarray(a, dtype), np.asarray(b, dtype)
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (cond,) = ctx.saved
+        zero = np.zeros((), grad.dtype)
+        need_a, need_b = ctx.needs_input_grad[1:3]
+        return (None, np.where(cond, grad, zero) if need_a else None,
+                np.where(cond, zero, grad) if need_b else None)
+
+
+def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
+    """Limit input to [min, max]; bounds are numbers or tensors (broadcast), like torch.clamp."""
+    return _clamp(input, min, max, ClampScalar, ClampTensor, "clamp")
+
+
+def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
+    return _clamp(input, min, None, ClampMinScalar, ClampMinTensor, "clamp_min")
+
+
+def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
+    return _clamp(input, None, max, ClampMaxScalar, ClampMaxTensor, "clamp_max")
+
+
+def _clamp(input, lo, hi, scalar_op, tensor_op, name: str) -> Tensor:
+    check_tensor(input, name)
+    if lo is None and hi is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    bounds = [b for b in (lo, hi) if b is not None]
+    result = dtypes.result_np_dtype(input, *bounds)
+    a = input if result == input._data.dtype else input.to(result)
+    if all(is_scalar(b) for b in bounds):
+        return scalar_op.apply(a, lo, hi)
+    # A number next to a tensor bound becomes a tensor (torch would reject the mix).
+    lo, hi = (None if b is None else _bound(b, result) for b in (lo, hi))
+    broadcast_shape(a.shape, *(b.shape for b in (lo, hi) if b is not None))
+    return tensor_op.apply(a, lo, hi)
+
+
+def _bound(value, np_dtype) -> Tensor:
+    t = as_tensor(value)
+    return t if t._data.dtype == np_dtype else t.to(np_dtype)
+
+
+def _pair(input, other, name: str):
+    check_tensor(input, name)
+    check_tensor(other, name, "other", 2)
+    broadcast_shape(input.shape, other.shape)
+    return binary_operands(input, other)
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    return Maximum.apply(*_pair(input, other, "maximum"))
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return Minimum.apply(*_pair(input, other, "minimum"))
+
+
+def fmax(input: Tensor, other: Tensor) -> Tensor:
+    return Fmax.apply(*_pair(input, other, "fmax"))
+
+
+def fmin(input: Tensor, other: Tensor) -> Tensor:
+    return Fmin.apply(*_pair(input, other, "fmin"))
+
+
+def where(condition: Tensor, input=None, other=None):
+    """Pick input where condition is True, else other (numbers allowed, dtypes promoted).
+
+    With only a condition, returns the indices of its nonzero elements (`nonzero(as_tuple)`).
+    """
+    check_tensor(condition, "where", "condition")
+    if input is None and other is None:
+        return tuple(Tensor._wrap(i.astype(np.int64)) for i in np.nonzero(condition._data))
+    cond = condition._data
+    if cond.dtype.kind != "b":
+        if cond.dtype != np.uint8:
+            raise RuntimeError(
+                "where expected condition to be a boolean tensor, but got a tensor with dtype "
+                f"{type_name(cond.dtype)}"
+            )
+        condition = Tensor._wrap(cond.astype(bool))
+    if is_scalar(input) and is_scalar(other):
+        dtype = dtypes.result_np_dtype(input, other)
+        a, b = input, other
+    else:
+        a, b, dtype = binary_operands(input, other)
+    broadcast_shape(condition.shape, *(t.shape for t in (a, b) if isinstance(t, Tensor)))
+    return Where.apply(condition, a, b, dtype=dtype)
+
+
+clip = clamp
+
+__all__ = ["clamp", "clamp_max", "clamp_min", "clip", "fmax", "fmin", "maximum", "minimum",
+           "where"]
+
+
+def _where_method(self: Tensor, condition: Tensor, other) -> Tensor:
+    """`x.where(cond, y)` is `where(cond, x, y)`."""
+    return where(condition, self, other)
+
+
+for _name in ("clamp", "clamp_max", "clamp_min", "clip", "fmax", "fmin", "maximum", "minimum"):
+    setattr(Tensor, _name, globals()[_name])
+Tensor.where = _where_method

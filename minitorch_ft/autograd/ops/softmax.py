@@ -1,0 +1,100 @@
+"""softmax, log_softmax and softmin along one dim, numerically stable (max subtracted first)."""
+
+# ruff: noqa: A001, A002 - `input` is PyTorch's parameter name
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor, _wrap_dim
+from ._support import check_tensor, quiet, require_float
+
+
+class Softmax(Op):
+    """e^a / sum e^a along an axis; d = out * (g - sum(g * out))."""
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a, axis):
+        ctx.axis = axis
+        if a.ndim == 0:
+            out = np.ones_like(a)
+        else:
+            e = a - a.max(axis, keepdims=True)  # e^(a - max) <= 1: no overflow
+            np.exp(e, out=e)
+            out = e
+            out /= e.sum(axis, keepdims=True)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved
+        if out.ndim == 0:
+            return np.zeros_like(grad), None
+        return out * (grad - (grad * out).sum(ctx.axis, keepdims=True)), None
+
+
+class LogSoftmax(Op):
+    """a - logsumexp(a) along an axis; d = g - softmax * sum(g)."""
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a, axis):
+        ctx.axis = axis
+        if a.ndim == 0:
+            out = np.zeros_like(a)
+        else:
+            out = a - a.max(axis, keepdims=True)
+            out -= np.log(np.exp(out).sum(axis, keepdims=True))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved
+        if out.ndim == 0:
+            return np.zeros_like(grad), None
+        return grad - np.exp(out) * grad.sum(ctx.axis, keepdims=True), None
+
+
+def _implicit_dim(name: str, ndim: int) -> int:
+    """nn.functional's deprecated default dim: 0 for 0-, 1- and 3-d inputs, else 1."""
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+        "dim=X as an argument.",
+        UserWarning,
+        stacklevel=4,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _prepare(input: Tensor, dim, dtype, name: str, kernel: str):
+    check_tensor(input, name)
+    if dtype is not None:
+        input = input.to(dtype)  # cast first, as torch does (ToCopyBackward0 before the op)
+    require_float(input, kernel)
+    if dim is None:
+        dim = _implicit_dim(name, input.ndim)
+    return input, _wrap_dim(dim, input.ndim)
+
+
+def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+    """Normalised exponentials along `dim` (SoftmaxBackward0); `dtype` casts the input first."""
+    input, axis = _prepare(input, dim, dtype, "softmax", "softmax_lastdim_kernel_impl")
+    return Softmax.apply(input, axis)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+    """log(softmax) computed as x - logsumexp(x), stable for large logits."""
+    input, axis = _prepare(input, dim, dtype, "log_softmax", "log_softmax_lastdim_kernel_impl")
+    return LogSoftmax.apply(input, axis)
+
+
+def softmin(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+    """softmax(-input), as nn.functional.softmin."""
+    input, axis = _prepare(input, dim, dtype, "softmin", "softmax_lastdim_kernel_impl")
+    return Softmax.apply(-input, axis)

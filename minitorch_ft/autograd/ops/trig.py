@@ -1,0 +1,195 @@
+"""Trigonometric and hyperbolic functions (tanh lives with sigmoid in elementwise.py)."""
+
+# ruff: noqa: A002 - `input` is PyTorch's parameter name
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor
+from ._operands import binary_operands
+from ._support import broadcast_shape, floating, quiet
+
+
+class Sin(Op):
+    """sin a; d = g cos a."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sin(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * np.cos(ctx.saved[0])
+
+
+class Cos(Op):
+    """cos a; d = -g sin a."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.cos(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * -np.sin(ctx.saved[0])
+
+
+class Tan(Op):
+    """tan a; d = g (1 + out^2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.tan(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = ctx.saved[0]
+        return grad * (1 + out * out)
+
+
+class Asin(Op):
+    """arcsin a; d = g / sqrt(1 - a^2)."""
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arcsin(a)
+
+    @staticmethod
+    @quiet
+    def backward(ctx, grad):
+        a = ctx.saved[0]
+        return grad / np.sqrt(1 - a * a)
+
+
+class Acos(Op):
+    """arccos a; d = -g / sqrt(1 - a^2)."""
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arccos(a)
+
+    @staticmethod
+    @quiet
+    def backward(ctx, grad):
+        a = ctx.saved[0]
+        return -grad / np.sqrt(1 - a * a)
+
+
+class Atan(Op):
+    """arctan a; d = g / (1 + a^2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arctan(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a = ctx.saved[0]
+        return grad / (1 + a * a)
+
+
+class Sinh(Op):
+    """sinh a; d = g cosh a."""
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sinh(a)
+
+    @staticmethod
+    @quiet
+    def backward(ctx, grad):
+        return grad * np.cosh(ctx.saved[0])
+
+
+class Cosh(Op):
+    """cosh a; d = g sinh a."""
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.cosh(a)
+
+    @staticmethod
+    @quiet
+    def backward(ctx, grad):
+        return grad * np.sinh(ctx.saved[0])
+
+
+class Atan2(Op):
+    """atan2(a, b), the angle of (b, a); d/da = g b / r^2, d/db = -g a / r^2."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b, dtype=dtype)
+
+    @staticmethod
+    @quiet
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        scale = grad / (a * a + b * b)
+        return scale * b, scale * -a
+
+
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(floating(input, "sin"))
+
+
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(floating(input, "cos"))
+
+
+def tan(input: Tensor) -> Tensor:
+    return Tan.apply(floating(input, "tan"))
+
+
+def asin(input: Tensor) -> Tensor:
+    return Asin.apply(floating(input, "asin"))
+
+
+def acos(input: Tensor) -> Tensor:
+    return Acos.apply(floating(input, "acos"))
+
+
+def atan(input: Tensor) -> Tensor:
+    return Atan.apply(floating(input, "atan"))
+
+
+def sinh(input: Tensor) -> Tensor:
+    return Sinh.apply(floating(input, "sinh"))
+
+
+def cosh(input: Tensor) -> Tensor:
+    return Cosh.apply(floating(input, "cosh"))
+
+
+def atan2(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise angle of (other, input), promoted to a floating dtype and broadcast."""
+    a = floating(input, "atan2")
+    b = floating(other, "atan2")
+    broadcast_shape(a.shape, b.shape)
+    a, b, dtype = binary_operands(a, b)
+    return Atan2.apply(a, b, dtype=dtype)
+
+
+arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+
+__all__ = ["acos", "arccos", "arcsin", "arctan", "arctan2", "asin", "atan", "atan2", "cos",
+           "cosh", "sin", "sinh", "tan"]
+
+for _name in __all__:
+    setattr(Tensor, _name, globals()[_name])
