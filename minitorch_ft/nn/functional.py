@@ -1,3 +1,260 @@
-"""torch.nn.functional; filled in by the nn change."""
+"""torch.nn.functional: stateless layers (linear, activations, dropout, norms, embedding)
+and, re-exported from `functional_loss`, the losses.
 
-from ..autograd.ops.loss import binary_cross_entropy_with_logits  # noqa: F401
+Activations call the autograd ops (looked up when called, so this module imports even
+while an op family is still missing); layers PyTorch fuses are single nodes from
+`autograd/ops/` (linear, layer_norm, batch_norm, embedding, normalize).
+"""
+
+# ruff: noqa: A001, A002 - `input` is PyTorch's parameter name
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..autograd import dtypes
+from ..autograd.generator import rng
+from ..autograd.grad_mode import no_grad
+from ..autograd.ops import activation as _activation
+from ..autograd.ops import elementwise as _elementwise
+from ..autograd.ops.embedding import DropoutMul, Embedding
+from ..autograd.ops.linear import linear
+from ..autograd.ops.normalization import NativeBatchNorm, NativeLayerNorm, Normalize
+from ..autograd.tensor import Tensor, _wrap_dim
+from .functional_loss import (  # noqa: F401 - re-exported as F.<loss>
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+
+
+def _op(name: str):
+    """The autograd op `name` from the activation or elementwise family."""
+    for module in (_activation, _elementwise):
+        fn = getattr(module, name, None)
+        if fn is not None:
+            return fn
+    raise NotImplementedError(f"the autograd op '{name}' is not available yet")
+
+
+def _inplace(input: Tensor, name: str, out_of_place, *args):
+    """Run the in-place method `name` when the ops provide it, else compute out of place."""
+    method = getattr(Tensor, name, None)
+    return method(input, *args) if method is not None else out_of_place()
+
+
+# ----- activations ----------------------------------------------------------------------
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    if inplace:
+        return _inplace(input, "relu_", lambda: _op("relu")(input))
+    return _op("relu")(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    if inplace:
+        return _inplace(input, "leaky_relu_",
+                        lambda: _op("leaky_relu")(input, negative_slope), negative_slope)
+    return _op("leaky_relu")(input, negative_slope)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    return _op("gelu")(input, approximate=approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _op("silu")(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return _op("sigmoid")(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return _op("tanh")(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return _op("softplus")(input, beta, threshold)
+
+
+def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", UserWarning, stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype=None) -> Tensor:
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim, _stacklevel)
+    if dtype is not None:
+        input = input.to(dtypes.to_dtype(dtype))
+    return _op("softmax")(input, dim)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype=None) -> Tensor:
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
+    if dtype is not None:
+        input = input.to(dtypes.to_dtype(dtype))
+    return _op("log_softmax")(input, dim)
+
+
+# ----- dropout --------------------------------------------------------------------------
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,
+            inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1/(1-p) (training only)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    dtype = input._data.dtype
+    if p == 1.0:
+        mask = np.zeros(input.shape, dtype=dtype)
+    else:
+        keep = rng().random(input.shape) >= p
+        mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    out = DropoutMul.apply(input, mask)
+    if inplace and not input.requires_grad:
+        input._data[...] = out._data
+        input._version.value += 1
+        return input
+    return out
+
+
+# ----- normalisation --------------------------------------------------------------------
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the trailing `normalized_shape` dims, then scale and shift."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        dims = ", ".join(str(s) for s in shape)
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*, {dims}], "
+            f"but got input of size{list(input.shape)}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
+                f"shape {list(t.shape)} and normalized_shape = {list(shape)}"
+            )
+    return NativeLayerNorm.apply(input, weight, bias, ndim=k, eps=eps)
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1); in training, update the running stats in place."""
+    if input.ndim < 2:
+        raise ValueError(f"Expected 2D or higher input (got {input.ndim}D input)")
+    channels = input.shape[1]
+    if training and input.numel() // channels <= 1:
+        raise ValueError(
+            "Expected more than 1 value per channel when training, got input size "
+            f"{input.shape!r}"
+        )
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
+    if not training and (running_mean is None or running_var is None):
+        raise RuntimeError(
+            f"{'running_mean' if running_mean is None else 'running_var'} must be defined in "
+            "evaluation mode"
+        )
+    out = NativeBatchNorm.apply(
+        input, weight, bias,
+        running_mean=None if running_mean is None else running_mean._data,
+        running_var=None if running_var is None else running_var._data,
+        training=training, momentum=momentum, eps=eps,
+    )
+    if training:
+        for t in (running_mean, running_var):
+            if t is not None:
+                t._version.value += 1
+    return out
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Tensor | None = None) -> Tensor:
+    """x / max(||x||_p, eps) along dim."""
+    dim = _wrap_dim(dim, input.ndim)
+    return Normalize.apply(input, p=float(p), dim=dim, eps=eps)
+
+
+# ----- embedding and encodings ----------------------------------------------------------
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of `weight` picked by integer indices; padding_idx rows get no gradient."""
+    if input._data.dtype.kind not in "iu":
+        from .module_state import typename
+
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {typename(input)} instead (while checking arguments "
+            "for embedding)"
+        )
+    num = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= num:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -num:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx += num
+    indices = input._data
+    if indices.size and (indices.min() < 0 or indices.max() >= num):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _renorm_rows(weight, indices, max_norm, norm_type)
+    return Embedding.apply(weight, input, padding_idx=padding_idx,
+                           scale_grad_by_freq=scale_grad_by_freq)
+
+
+def _renorm_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """Scale the looked-up rows whose norm exceeds max_norm back onto it, in place."""
+    with no_grad():
+        rows = np.unique(indices)
+        data = weight._data
+        norms = np.linalg.norm(data[rows], ord=norm_type, axis=1)
+        big = norms > max_norm
+        if big.any():
+            data[rows[big]] *= (max_norm / (norms[big] + 1e-7))[:, None].astype(data.dtype)
+            weight._version.value += 1
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 one-hot encoding with a trailing class dim."""
+    if tensor._data.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    values = tensor._data
+    if num_classes == -1:
+        if values.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(values.max()) + 1
+    if values.size:
+        if values.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if values.max() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._wrap((values[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+__all__ = [
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "dropout", "embedding", "gelu", "huber_loss", "l1_loss", "layer_norm", "leaky_relu",
+    "linear", "log_softmax", "mse_loss", "nll_loss", "normalize", "one_hot", "relu",
+    "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh",
+]

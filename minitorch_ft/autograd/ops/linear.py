@@ -1,0 +1,126 @@
+"""`linear` as one fused node: y = x W^T + b (AddmmBackward0 for 2-D input, like PyTorch).
+
+One node instead of transpose + matmul + add, and backward skips the weight gradient of a
+frozen layer and the input gradient of a data batch (`ctx.needs_input_grad`).
+"""
+
+# ruff: noqa: A001, A002 - `input` is PyTorch's parameter name
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor
+
+
+class Addmm(Op):
+    """y = x W^T (+ b); dx = g W, dW = g^T x, db = sum of g over the leading dims."""
+
+    @staticmethod
+    def forward(ctx, x, w, b=None):
+        need = ctx.needs_input_grad
+        if need:
+            ctx.save_for_backward(x if need[1] else None, w if need[0] else None)
+        if x.ndim == 2:
+            out = x @ w.T
+        else:  # fold leading dims into one matrix product (faster than batched matmul)
+            out = (x.reshape(-1, x.shape[-1]) @ w.T).reshape(*x.shape[:-1], w.shape[0])
+        if b is not None:
+            out += b
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved
+        need = ctx.needs_input_grad
+        grad_x = grad_w = grad_b = None
+        if need[0]:
+            grad_x = grad @ w
+        g2 = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
+        if need[1]:
+            grad_w = g2.T @ (x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x)
+        if len(need) > 2 and need[2]:
+            grad_b = g2.sum(axis=0)
+        return grad_x, grad_w, grad_b
+
+
+# PyTorch names the output node after the last op of its decomposition; the math is the same.
+class _LinearMm(Addmm):
+    grad_fn_name = "MmBackward0"
+
+
+class _LinearView(Addmm):
+    grad_fn_name = "ViewBackward0"
+
+
+class _LinearUnsafeView(Addmm):
+    grad_fn_name = "UnsafeViewBackward0"
+
+
+class _LinearSqueeze(Addmm):
+    grad_fn_name = "SqueezeBackward4"
+
+
+def _node_class(ndim: int, has_bias: bool) -> type:
+    if ndim == 2:
+        return Addmm if has_bias else _LinearMm
+    if ndim == 1:
+        return _LinearView if has_bias else _LinearSqueeze
+    return _LinearView if has_bias else _LinearUnsafeView
+
+
+def _dims(shape) -> str:
+    return "x".join(str(s) for s in shape)
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """`torch.nn.functional.linear`: input @ weight.T + bias, with PyTorch's errors."""
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(
+            "both arguments to linear need to be at least 1D, but they are "
+            f"{input.ndim}D and {weight.ndim}D"
+        )
+    if weight.ndim != 2:  # rare: a vector of weights; fall back to the general matmul
+        out = input.matmul(weight)
+        return out if bias is None else out + bias
+    if input._data.dtype != weight._data.dtype:
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{_c_name(input)} != {_c_name(weight)}"
+        )
+    if input.shape[-1] != weight.shape[1]:
+        rows = int(np.prod(input.shape[:-1]))
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{_dims(weight.shape[::-1])})"
+        )
+    node = _node_class(input.ndim, bias is not None)
+    if bias is None:
+        return node.apply(input, weight)
+    out_shape = (*input.shape[:-1], weight.shape[0])
+    for i, (b, o) in enumerate(zip(bias.shape[::-1], out_shape[::-1], strict=False)):
+        if b not in (1, o):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({o}) must match the existing size ({b}) at "
+                f"non-singleton dimension {len(out_shape) - 1 - i}.  Target sizes: "
+                f"{list(out_shape)}.  Tensor sizes: {list(bias.shape)}"
+            )
+    if bias._data.dtype != input._data.dtype:
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got {_scalar_name(bias)} and "
+            f"{_scalar_name(input)}"
+        )
+    return node.apply(input, weight, bias)
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half"}
+
+
+def _scalar_name(t: Tensor) -> str:
+    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(
+        t._data.dtype.name, t._data.dtype.name)
+
+
+def _c_name(t: Tensor) -> str:
+    return _C_NAMES.get(t._data.dtype.name, t._data.dtype.name)

@@ -1,0 +1,147 @@
+"""Fused normalisation nodes PyTorch exposes as single grad_fns: layer norm, batch norm,
+and `normalize` (x / max(||x||_p, eps), PyTorch's DivBackward0).
+
+One node each keeps the backward exact and cheap: the standard closed form
+dx = rstd * (g' - mean(g') - xhat * mean(g' xhat)) instead of a chain of reductions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Op
+
+
+def _normalized_grad(gxhat, xhat, rstd, axes):
+    """dL/dx of xhat = (x - mean) * rstd when mean and var come from the same axes."""
+    mean_g = gxhat.mean(axis=axes, keepdims=True)
+    mean_gx = (gxhat * xhat).mean(axis=axes, keepdims=True)
+    return rstd * (gxhat - mean_g - xhat * mean_gx)
+
+
+class NativeLayerNorm(Op):
+    """y = (x - mean) / sqrt(var + eps) * w + b over the last `ndim` dims."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, *, ndim, eps):
+        axes = tuple(range(x.ndim - ndim, x.ndim))
+        centered = x - x.mean(axis=axes, keepdims=True)
+        var = (centered * centered).mean(axis=axes, keepdims=True)
+        rstd = 1.0 / np.sqrt(var + eps)
+        xhat = centered * rstd
+        out = xhat * weight if weight is not None else xhat
+        if bias is not None:
+            out = out + bias
+        ctx.save_for_backward(xhat, rstd, weight)
+        ctx.axes = axes
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xhat, rstd, weight = ctx.saved
+        need = ctx.needs_input_grad
+        axes = ctx.axes
+        batch_axes = tuple(range(xhat.ndim - len(axes)))
+        grad_x = grad_w = grad_b = None
+        if need[0]:
+            gxhat = grad * weight if weight is not None else grad
+            grad_x = _normalized_grad(gxhat, xhat, rstd, axes)
+        if need[1]:
+            grad_w = (grad * xhat).sum(axis=batch_axes)
+        if need[2]:
+            grad_b = grad.sum(axis=batch_axes)
+        return grad_x, grad_w, grad_b
+
+
+class NativeBatchNorm(Op):
+    """Per-channel (dim 1) normalisation with batch stats (training) or running stats.
+
+    In training the running stats are updated in place here, with the unbiased variance.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, *, running_mean, running_var, training, momentum, eps):
+        axes = (0, *range(2, x.ndim))
+        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+        if training:
+            mean = x.mean(axis=axes, keepdims=True)
+            centered = x - mean
+            var = (centered * centered).mean(axis=axes, keepdims=True)
+            n = x.size // x.shape[1]
+            if running_mean is not None:
+                running_mean *= 1 - momentum
+                running_mean += momentum * mean.reshape(-1)
+            if running_var is not None:
+                running_var *= 1 - momentum
+                running_var += momentum * var.reshape(-1) * (n / max(n - 1, 1))
+        else:
+            centered = x - running_mean.reshape(shape)
+            var = running_var.reshape(shape)
+        rstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+        xhat = centered * rstd
+        out = xhat * weight.reshape(shape) if weight is not None else xhat
+        if bias is not None:
+            out = out + bias.reshape(shape)
+        ctx.save_for_backward(xhat, rstd, weight)
+        ctx.training = training
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xhat, rstd, weight = ctx.saved
+        need = ctx.needs_input_grad
+        axes = (0, *range(2, grad.ndim))
+        grad_x = grad_w = grad_b = None
+        if need[0]:
+            shape = rstd.shape
+            gxhat = grad * weight.reshape(shape) if weight is not None else grad
+            if ctx.training:
+                grad_x = _normalized_grad(gxhat, xhat, rstd, axes)
+            else:  # running stats are constants
+                grad_x = gxhat * rstd
+        if need[1]:
+            grad_w = (grad * xhat).sum(axis=axes)
+        if need[2]:
+            grad_b = grad.sum(axis=axes)
+        return grad_x, grad_w, grad_b
+
+
+def _p_norm(x, p, dim):
+    a = np.abs(x)
+    if p == np.inf:
+        return a.max(axis=dim, keepdims=True)
+    if p == 2:
+        return np.sqrt((x * x).sum(axis=dim, keepdims=True))
+    if p == 1:
+        return a.sum(axis=dim, keepdims=True)
+    return (a**p).sum(axis=dim, keepdims=True) ** (1.0 / p)
+
+
+class Normalize(Op):
+    """y = x / max(||x||_p, eps) along dim; dy = g/d - [n > eps] sum(g x)/d^2 * dn/dx."""
+
+    grad_fn_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, p, dim, eps):
+        norm = _p_norm(x, p, dim)
+        denom = np.maximum(norm, eps).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x, norm, denom)
+        ctx.p, ctx.dim, ctx.eps = p, dim, eps
+        return x / denom
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, norm, denom = ctx.saved
+        p, dim = ctx.p, ctx.dim
+        active = norm > ctx.eps  # below eps the denominator is the constant eps
+        safe = np.where(active, norm, 1)
+        if p == np.inf:
+            hit = np.abs(x) == norm
+            dnorm = np.sign(x) * hit / hit.sum(axis=dim, keepdims=True)
+        elif p == 2:
+            dnorm = x / safe
+        else:
+            dnorm = np.sign(x) * np.abs(x) ** (p - 1) / safe ** (p - 1)
+        coeff = (grad * x).sum(axis=dim, keepdims=True) / (denom * denom) * active
+        return (grad / denom - coeff * dnorm).astype(x.dtype, copy=False)

@@ -1,0 +1,187 @@
+"""The losses of torch.nn.functional, with PyTorch's arguments, checks and grad_fn names.
+
+Each is a fused node from `autograd/ops/nn_losses.py` (or `ops/loss.py` for BCE with
+logits); cross_entropy is log_softmax + nll_loss, as in PyTorch.
+"""
+
+# ruff: noqa: A002 - `input` is PyTorch's parameter name
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..autograd.ops import activation as _activation
+from ..autograd.ops import nn_losses as _losses
+from ..autograd.ops.loss import _legacy_reduction, binary_cross_entropy_with_logits
+from ..autograd.tensor import Tensor
+
+__all__ = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
+    "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
+]
+
+_WEIGHTED_NAMES = {"none": "MulBackward0", "sum": "SumBackward0", "mean": "DivBackward0"}
+_SCALAR_NAMES = {"Float": "float32", "Double": "float64", "Half": "float16", "Long": "int64",
+                 "Int": "int32", "Short": "int16", "Char": "int8", "Byte": "uint8",
+                 "Bool": "bool"}
+_SCALAR_OF = {v: k for k, v in _SCALAR_NAMES.items()}
+
+
+def _reduction(size_average, reduce, reduction: str) -> str:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _warn_size(input: Tensor, target: Tensor) -> None:
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape!r}) that is different to the input size "
+            f"({input.shape!r}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=3)
+
+
+def _pointwise(kind: str, name: str, input: Tensor, target: Tensor, reduction: str,
+               weight: Tensor | None = None, beta: float = 1.0) -> Tensor:
+    _warn_size(input, target)
+    if weight is not None:
+        if weight.shape != input.shape:
+            raise ValueError("Weights and input must have the same size.")
+        name = _WEIGHTED_NAMES[reduction]
+    node = _losses.named(_losses._Pointwise, name)
+    return node.apply(input, target, weight, kind=kind, reduction=reduction, beta=beta)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean squared error (MseLossBackward0)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    return _pointwise("mse", "MseLossBackward0", input, target, reduction, weight)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean absolute error; PyTorch composes it, so its grad_fn is Mean/Sum/AbsBackward0."""
+    reduction = _reduction(size_average, reduce, reduction)
+    name = {"mean": "MeanBackward0", "sum": "SumBackward0", "none": "AbsBackward0"}[reduction]
+    return _pointwise("l1", name, input, target, reduction, weight)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Quadratic below beta, linear above (SmoothL1LossBackward0); beta=0 is l1_loss."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    return _pointwise("smooth_l1", "SmoothL1LossBackward0", input, target, reduction,
+                      beta=beta)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """0.5 d^2 below delta, delta (|d| - delta/2) above (HuberLossBackward0)."""
+    reduction = _reduction(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    return _pointwise("huber", "HuberLossBackward0", input, target, reduction, weight, delta)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    """BCE on probabilities (BinaryCrossEntropyBackward0); logs clamp at -100 like PyTorch."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape!r}) that is different to the input size "
+            f"({input.shape!r}) is deprecated. Please ensure they have the same size."
+        )
+    x = input._data
+    if x.size and (np.nanmin(x) < 0 or np.nanmax(x) > 1):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if weight is not None:
+        np.broadcast_shapes(weight.shape, input.shape)
+        if np.broadcast_shapes(weight.shape, input.shape) != tuple(input.shape):
+            raise RuntimeError(
+                f"output with shape {list(input.shape)} doesn't match the broadcast shape "
+                f"{list(np.broadcast_shapes(weight.shape, input.shape))}"
+            )
+    return _losses.BinaryCrossEntropy.apply(input, target, weight, reduction=reduction)
+
+
+def _nll_name(ndim: int, reduction: str) -> str:
+    if ndim <= 2:
+        return "NllLossBackward0"
+    if ndim != 4 and reduction == "none":
+        return "ViewBackward0"  # PyTorch reshapes to 4-D and back
+    return "NllLoss2DBackward0"
+
+
+def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    if target._data.dtype.kind not in "iu":
+        raise RuntimeError("expected target dtype to be Long or Byte, but got "
+                           f"{_SCALAR_OF.get(target._data.dtype.name, target.dtype)}")
+    if input.ndim == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    if input.ndim >= 2 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if input.ndim <= 2 and target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.ndim > 2:
+        expected = [input.shape[0], *input.shape[2:]]
+        if list(target.shape) != expected:
+            raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
+    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {classes} classes or no classes "
+            f"but got weight tensor of shape: {list(weight.shape)}"
+        )
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices over log-probabilities (class dim 1)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_nll(input, target, weight)
+    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    t = target._data
+    bad = t[(t != ignore_index) & ((t < 0) | (t >= classes))]
+    if bad.size:
+        raise IndexError(f"Target {bad.reshape(-1)[0]} is out of bounds.")
+    node = _losses.named(_losses.NllLoss, _nll_name(input.ndim, reduction))
+    return node.apply(input, target, weight, ignore_index=ignore_index, reduction=reduction)
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average=None, ignore_index: int = -100, reduce=None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """log_softmax over dim 1 (dim 0 for 1-D input) followed by nll_loss; the target is
+    class indices, or class probabilities of the input's shape."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(
+            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    classes = input.shape[class_dim]
+    logp = _activation.log_softmax(input, class_dim)
+    if target.shape == input.shape and target._data.dtype.kind == "f":
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / classes
+        name = "DivBackward1" if reduction == "mean" else "NegBackward0"
+        node = _losses.named(_losses.SoftTargetCrossEntropy, name)
+        return node.apply(logp, target, weight, reduction=reduction)
+    if target.shape == input.shape and target._data.dtype.kind != "f":
+        raise RuntimeError("Expected floating point type for target with class probabilities, "
+                           f"got {_SCALAR_OF.get(target._data.dtype.name, target.dtype)}")
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing <= 0:
+        return nll
+    smooth = _losses.SmoothingLoss.apply(logp, target, weight, ignore_index=ignore_index,
+                                         reduction=reduction)
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / classes)

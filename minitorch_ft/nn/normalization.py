@@ -1,0 +1,47 @@
+"""`LayerNorm` (torch.nn.LayerNorm: affine weight 1 and bias 0 over normalized_shape)."""
+
+# ruff: noqa: A002 - `input` is PyTorch's parameter name
+
+from __future__ import annotations
+
+from ..autograd.tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import empty_parameter
+
+
+class LayerNorm(Module):
+    """Normalise over the trailing normalized_shape dims of each sample."""
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, device=None, dtype=None) -> None:
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = empty_parameter(*self.normalized_shape, dtype=dtype)
+            if bias:
+                self.bias = empty_parameter(*self.normalized_shape, dtype=dtype)
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")

@@ -1,0 +1,69 @@
+"""`Parameter` and `Buffer`: tensors a Module registers when they are assigned to it.
+
+A Parameter is a real Tensor subclass (as `torch.nn.Parameter`), so ops, optimizers and
+`isinstance(p, Tensor)` all work on it unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import dtypes
+from ..autograd.tensor import Tensor
+
+
+def _source_array(data) -> tuple:
+    """(array, version) to adopt from `data`; a missing data gives an empty float tensor."""
+    if data is None:
+        return np.empty(0, dtypes.get_default_dtype().np), None
+    if not isinstance(data, Tensor):
+        # PyTorch fails the same way: it calls data.detach() first.
+        raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
+    return data._data, data._version
+
+
+class Parameter(Tensor):
+    """A leaf tensor that a Module lists in `parameters()`; requires grad by default.
+
+    It shares storage with the tensor it wraps, like `torch.nn.Parameter(t)`.
+    """
+
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
+        array, version = _source_array(data)
+        self._init(array, False, None, version)
+        if requires_grad:
+            if array.dtype.kind != "f":
+                raise RuntimeError(
+                    "Only Tensors of floating point and complex dtype can require gradients"
+                )
+            self._requires_grad = True
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __deepcopy__(self, memo: dict) -> Parameter:
+        if id(self) in memo:
+            return memo[id(self)]
+        result = Parameter(Tensor._wrap(self._data.copy()), self._requires_grad)
+        if self._grad is not None:
+            result._grad = Tensor._wrap(self._grad._data.copy())
+        memo[id(self)] = result
+        return result
+
+
+class Buffer(Tensor):
+    """Marks a tensor as a buffer when assigned to a Module (`torch.nn.Buffer`).
+
+    `persistent=False` keeps it out of `state_dict()`.
+    """
+
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
+        array, version = _source_array(data)
+        self._init(array, False, None, version)
+        self.persistent = persistent
+
+
+def empty_parameter(*shape: int, dtype=None, requires_grad: bool = True) -> Parameter:
+    """An uninitialised Parameter of the given shape (layers fill it in reset_parameters)."""
+    np_dtype = dtypes.get_default_dtype().np if dtype is None else dtypes.to_dtype(dtype).np
+    return Parameter(Tensor._wrap(np.empty(shape, dtype=np_dtype)), requires_grad)

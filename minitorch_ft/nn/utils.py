@@ -1,0 +1,101 @@
+"""nn.utils: gradient clipping and flattening parameters to one vector (torch.nn.utils)."""
+
+from __future__ import annotations
+
+import types
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ..autograd.tensor import Tensor
+from .module_state import typename
+
+
+def _as_list(parameters) -> list:
+    return [parameters] if isinstance(parameters, Tensor) else list(parameters)
+
+
+def _norm(array: np.ndarray, norm_type: float) -> np.ndarray:
+    a = np.abs(array)
+    if norm_type == np.inf:
+        return a.max() if a.size else np.zeros((), array.dtype)
+    if norm_type == -np.inf:
+        return a.min()
+    if norm_type == 0:
+        return np.asarray((a != 0).sum(), array.dtype)
+    if norm_type == 2:
+        return np.sqrt((a * a).sum())
+    return (a**norm_type).sum() ** (1.0 / norm_type)
+
+
+def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
+    """The norm of all tensors together, as if concatenated into one vector."""
+    tensors = _as_list(tensors)
+    norm_type = float(norm_type)
+    if not tensors:
+        return Tensor._wrap(np.zeros((), np.float32))
+    norms = np.stack([_norm(t._data, norm_type).astype(tensors[0]._data.dtype)
+                      for t in tensors])
+    total = np.asarray(_norm(norms, norm_type), dtype=tensors[0]._data.dtype)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is "
+            "non-finite, so it cannot be clipped. To disable this error and scale the "
+            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
+        )
+    return Tensor._wrap(total)
+
+
+def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+    """Scale all gradients in place so their joint norm is at most max_norm.
+
+    Returns the norm before clipping. Like PyTorch, the gradients are always multiplied
+    by min(1, max_norm / (norm + 1e-6)).
+    """
+    if not isinstance(parameters, Tensor):
+        is_generator = isinstance(parameters, types.GeneratorType)
+        parameters = list(parameters)
+        if is_generator and not parameters:
+            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.",
+                          stacklevel=2)
+    grads = [p._grad for p in _as_list(parameters) if p._grad is not None]
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    if not grads:
+        return total
+    coef = min(float(max_norm) / (float(total._data) + 1e-6), 1.0)
+    with no_grad():
+        for g in grads:
+            g._data *= g._data.dtype.type(coef)
+            g._version.value += 1
+    return total
+
+
+def clip_grad_value_(parameters, clip_value: float, foreach: bool | None = None) -> None:
+    """Clamp every gradient in place to [-clip_value, clip_value]."""
+    clip_value = float(clip_value)
+    for p in _as_list(parameters):
+        if p._grad is not None:
+            np.clip(p._grad._data, -clip_value, clip_value, out=p._grad._data)
+            p._grad._version.value += 1
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and concatenated (a graph node, like torch.cat)."""
+    from .. import cat  # the facade's cat: a shape op from the autograd layer
+
+    return cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Point each parameter's data at its slice of vec (sharing memory, like PyTorch)."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {typename(vec)}")
+    pointer = 0
+    for param in parameters:
+        n = param.numel()
+        param._data = vec._data[pointer:pointer + n].reshape(param.shape)
+        pointer += n
