@@ -30,8 +30,9 @@ _LARGE = np.array([
     -1.4016093300911274e-14, -3.2018917007940312e-15,
 ])
 
-# Beyond this erfc(x) underflows in float64, and 1 - erfc(x) == 1 well before it.
-_ERFC_ZERO = 27.0
+# Beyond this 1 - erfc(x) is exactly 1 in float64; erfc itself underflows to 0 past 27.3.
+_ERF_ONE = 27.0
+_ERFC_ZERO = 28.0
 
 
 def _erfc_tail(ax: np.ndarray) -> np.ndarray:
@@ -48,7 +49,7 @@ def erf(x: np.ndarray) -> np.ndarray:
     out = np.empty_like(x64)
     xs = x64[small]
     out[small] = xs * chebyshev.chebval(2.0 * xs * xs - 1.0, _SMALL)
-    large = ~small & (ax < _ERFC_ZERO)
+    large = ~small & (ax < _ERF_ONE)
     out[large] = np.copysign(1.0 - _erfc_tail(ax[large]), x64[large])
     huge = ~small & ~large
     out[huge] = np.sign(x64[huge])  # +-1, and nan stays nan

@@ -20,9 +20,7 @@ from ._support import broadcast_shape, check_tensor, type_name
 def _limit(a: np.ndarray, lo, hi) -> np.ndarray:
     """max(a, lo) then min(., hi): when lo > hi the result is hi, as torch.clamp."""
     out = a if lo is None else np.maximum(a, lo)
-    if hi is not None:
-        out = np.minimum(out, hi, out=None if out is a else out)
-    return out if out is not a else a.copy()
+    return out if hi is None else np.minimum(out, hi)
 
 
 class ClampScalar(Op):
