@@ -195,7 +195,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     axis = _wrap_dim(dim, input.ndim)
     lead = (slice(None),) * axis
-    return tuple(UnbindPiece.apply(input, key=lead + (i,)) for i in range(input.shape[axis]))
+    return tuple(UnbindPiece.apply(input, key=lead + (i, ...)) for i in range(input.shape[axis]))
 
 
 class Repeat(Op):

@@ -157,8 +157,8 @@ class IndexSelect(Op):
 
     @staticmethod
     def forward(ctx, a, axis, index):
-        ctx.key = (slice(None),) * axis + (index,) if a.ndim else ()
-        return a[ctx.key] if a.ndim else a.copy()
+        ctx.key = key = (slice(None),) * axis + (index,) if a.ndim else ()
+        return a[key] if a.ndim else a.copy()
 
     @staticmethod
     def backward(ctx, grad):
@@ -247,8 +247,8 @@ class MaskedSelect(Op):
     @staticmethod
     def forward(ctx, a, mask):
         shape = np.broadcast_shapes(a.shape, mask.shape)
-        ctx.mask = np.broadcast_to(mask, shape)
-        return np.broadcast_to(a, shape)[ctx.mask]
+        ctx.mask = mask = np.broadcast_to(mask, shape)
+        return np.broadcast_to(a, shape)[mask]
 
     @staticmethod
     def backward(ctx, grad):

@@ -68,8 +68,8 @@ def parse_key(key, shape: tuple):
 
     Steps are ("unsqueeze", dim), ("select", dim, i) or ("slice", dim, start, stop, step).
     """
-    single = not isinstance(key, tuple)
-    items = [_as_index(k) for k in ((key,) if single else key)]
+    single = isinstance(key, slice)
+    items = [_as_index(k) for k in (key if isinstance(key, tuple) else (key,))]
     used = sum(_consumed(k) for k in items)
     if used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
@@ -164,7 +164,7 @@ def apply_steps(array: np.ndarray, steps) -> np.ndarray:
         if step[0] == "unsqueeze":
             array = np.expand_dims(array, step[1])
         elif step[0] == "select":
-            array = array[lead + (step[2],)]
+            array = array[lead + (step[2], ...)]  # `...` keeps 0-d results views
         else:
             array = array[lead + (slice(*step[2:]),)]
     return array

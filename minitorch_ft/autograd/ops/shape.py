@@ -399,8 +399,9 @@ class Select(Op):
 
     @staticmethod
     def forward(ctx, a, dim, index):
-        ctx.key = (slice(None),) * dim + (index,)
-        return a[ctx.key] if a.ndim else a.view()
+        # The trailing Ellipsis keeps a 0-d result a view rather than a numpy scalar copy.
+        ctx.key = key = (slice(None),) * dim + (index, Ellipsis)
+        return a[key] if a.ndim else a.view()
 
     @staticmethod
     def backward(ctx, grad):
@@ -416,8 +417,8 @@ class Slice(Op):
 
     @staticmethod
     def forward(ctx, a, dim, start, stop, step):
-        ctx.key = (slice(None),) * dim + (slice(start, stop, step),)
-        return a[ctx.key]
+        ctx.key = key = (slice(None),) * dim + (slice(start, stop, step),)
+        return a[key]
 
     @staticmethod
     def backward(ctx, grad):
