@@ -199,7 +199,7 @@ class Hardsigmoid(Op):
 
 
 class Hardswish(Op):
-    """a relu6(a + 3) / 6; d = g (2a + 3) / 6 on [-3, 3], g above, 0 below."""
+    """a relu6(a + 3) / 6; d = g (2a + 3) / 6 on (-3, 3), g from 3 up, 0 to -3 (as torch)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -210,7 +210,7 @@ class Hardswish(Op):
     def backward(ctx, grad):
         a = ctx.saved[0]
         mid = grad * ((2 * a + 3) / 6)
-        return np.where(a < -3, np.zeros((), grad.dtype), np.where(a <= 3, mid, grad))
+        return np.where(a <= -3, np.zeros((), grad.dtype), np.where(a < 3, mid, grad))
 
 
 class Threshold(Op):

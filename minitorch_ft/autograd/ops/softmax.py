@@ -20,7 +20,7 @@ class Softmax(Op):
     @quiet
     def forward(ctx, a, axis):
         ctx.axis = axis
-        if a.ndim == 0:
+        if a.ndim == 0 or a.size == 0:
             out = np.ones_like(a)
         else:
             e = a - a.max(axis, keepdims=True)  # e^(a - max) <= 1: no overflow
@@ -33,7 +33,7 @@ class Softmax(Op):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        if out.ndim == 0:
+        if out.ndim == 0 or out.size == 0:
             return np.zeros_like(grad), None
         return out * (grad - (grad * out).sum(ctx.axis, keepdims=True)), None
 
@@ -45,7 +45,7 @@ class LogSoftmax(Op):
     @quiet
     def forward(ctx, a, axis):
         ctx.axis = axis
-        if a.ndim == 0:
+        if a.ndim == 0 or a.size == 0:
             out = np.zeros_like(a)
         else:
             out = a - a.max(axis, keepdims=True)
@@ -56,7 +56,7 @@ class LogSoftmax(Op):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        if out.ndim == 0:
+        if out.ndim == 0 or out.size == 0:
             return np.zeros_like(grad), None
         return grad - np.exp(out) * grad.sum(ctx.axis, keepdims=True), None
 
