@@ -76,14 +76,19 @@ class Adagrad(Optimizer):
         state = self.state[p]
         if len(state) == 0:  # a group added after construction
             self._init_state(p, group)
-        param, state_sum = p._data, state["sum"]._data
-        s1, s2 = self._scratch_like(param, 0), self._scratch_like(param, 1)
         step = bump_step(state["step"])
-        d = decayed_grad(p._grad._data, param, group["weight_decay"], group["maximize"], s1)
         clr = to_scalar(group["lr"]) / (1 + (step - 1) * group["lr_decay"])
-        np.multiply(d, d, out=s2)
-        np.add(state_sum, s2, out=state_sum)
-        std = np.sqrt(state_sum, out=s2)
-        np.add(std, group["eps"], out=std)
-        addcdiv_(param, d, std, -clr, s1)
+        arrays = [p._data, p._grad._data, state["sum"]._data]
+        self._apply(_adagrad_kernel, arrays, clr, group["eps"], group["weight_decay"],
+                    group["maximize"])
         p._version.value += 1
+
+
+def _adagrad_kernel(param, grad, state_sum, s1, s2, clr, eps, weight_decay, maximize) -> None:
+    """One Adagrad update of (slices of) a parameter, in torch's order of operations."""
+    d = decayed_grad(grad, param, weight_decay, maximize, s1)
+    np.multiply(d, d, out=s2)
+    np.add(state_sum, s2, out=state_sum)
+    std = np.sqrt(state_sum, out=s2)
+    np.add(std, eps, out=std)
+    addcdiv_(param, d, std, -clr, s1)

@@ -83,31 +83,35 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = zeros_state(p)
         lr = to_scalar(group["lr"])
         beta1, beta2 = (to_scalar(b) for b in group["betas"])
-        weight_decay = group["weight_decay"]
-        param, exp_avg, exp_avg_sq = p._data, state["exp_avg"]._data, state["exp_avg_sq"]._data
-        s1, s2 = self._scratch_like(param, 0), self._scratch_like(param, 1)
         step = bump_step(state["step"])
-
+        weight_decay, decay = group["weight_decay"], 1.0
         if weight_decay != 0 and group["decoupled_weight_decay"]:
-            np.multiply(param, 1 - lr * weight_decay, out=param)  # AdamW: decay the weights
-            weight_decay = 0
-        d = decayed_grad(p._grad._data, param, weight_decay, group["maximize"], s1)
-
-        lerp_(exp_avg, d, 1 - beta1, s2)
-        np.multiply(exp_avg_sq, beta2, out=exp_avg_sq)
-        addcmul_square_(exp_avg_sq, d, 1 - beta2, s2)
-
-        bias_correction1 = 1 - beta1**step
-        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
-        second = exp_avg_sq
-        if group["amsgrad"]:
-            second = state["max_exp_avg_sq"]._data
-            np.maximum(second, exp_avg_sq, out=second)
-        denom = np.sqrt(second, out=s2)
-        np.divide(denom, bias_correction2_sqrt, out=denom)
-        np.add(denom, group["eps"], out=denom)
-        addcdiv_(param, exp_avg, denom, -(lr / bias_correction1), s1)
+            weight_decay, decay = 0, 1 - lr * weight_decay  # AdamW: shrink the weights instead
+        max_sq = state["max_exp_avg_sq"]._data if group["amsgrad"] else None
+        arrays = [p._data, p._grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data,
+                  max_sq]
+        self._apply(_adam_kernel, arrays, beta1, beta2, lr / (1 - beta1**step),
+                    (1 - beta2**step) ** 0.5, group["eps"], weight_decay, decay,
+                    group["maximize"])
         p._version.value += 1
+
+
+def _adam_kernel(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, s1, s2, beta1, beta2,
+                 step_size, bias_correction2_sqrt, eps, weight_decay, decay, maximize) -> None:
+    """One Adam update of (slices of) a parameter, in torch's order of operations."""
+    if decay != 1.0:
+        np.multiply(param, decay, out=param)
+    d = decayed_grad(grad, param, weight_decay, maximize, s1)
+    lerp_(exp_avg, d, 1 - beta1, s2)
+    np.multiply(exp_avg_sq, beta2, out=exp_avg_sq)
+    addcmul_square_(exp_avg_sq, d, 1 - beta2, s2)
+    second = exp_avg_sq
+    if max_exp_avg_sq is not None:  # amsgrad: normalise by the largest v seen
+        second = np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+    denom = np.sqrt(second, out=s2)
+    np.divide(denom, bias_correction2_sqrt, out=denom)
+    np.add(denom, eps, out=denom)
+    addcdiv_(param, exp_avg, denom, -step_size, s1)
 
 
 class AdamW(Adam):

@@ -74,30 +74,33 @@ class RMSprop(Optimizer):
                 state["momentum_buffer"] = zeros_state(p)
             if group["centered"]:
                 state["grad_avg"] = zeros_state(p)
-        lr = to_scalar(group["lr"])
-        param, square_avg = p._data, state["square_avg"]._data
-        s1, s2 = self._scratch_like(param, 0), self._scratch_like(param, 1)
         bump_step(state["step"])
-        d = decayed_grad(p._grad._data, param, group["weight_decay"], group["maximize"], s1)
-
-        np.multiply(square_avg, alpha, out=square_avg)
-        addcmul_square_(square_avg, d, 1 - alpha, s2)
-        if group["centered"]:
-            grad_avg = state["grad_avg"]._data
-            lerp_(grad_avg, d, 1 - alpha, s2)
-            np.multiply(grad_avg, grad_avg, out=s2)
-            avg = np.subtract(square_avg, s2, out=s2)  # v - mean(g)^2
-            np.sqrt(avg, out=avg)
-        else:
-            avg = np.sqrt(square_avg, out=s2)
-        np.add(avg, group["eps"], out=avg)
-
-        if momentum > 0:
-            buf = state["momentum_buffer"]._data
-            np.multiply(buf, momentum, out=buf)
-            addcdiv_(buf, d, avg, 1, s1)
-            np.multiply(buf, lr, out=s1)
-            np.subtract(param, s1, out=param)
-        else:
-            addcdiv_(param, d, avg, -lr, s1)
+        buf = state["momentum_buffer"]._data if momentum > 0 else None
+        grad_avg = state["grad_avg"]._data if group["centered"] else None
+        arrays = [p._data, p._grad._data, state["square_avg"]._data, buf, grad_avg]
+        self._apply(_rmsprop_kernel, arrays, to_scalar(group["lr"]), alpha, group["eps"],
+                    group["weight_decay"], momentum, group["maximize"])
         p._version.value += 1
+
+
+def _rmsprop_kernel(param, grad, square_avg, buf, grad_avg, s1, s2, lr, alpha, eps,
+                    weight_decay, momentum, maximize) -> None:
+    """One RMSprop update of (slices of) a parameter, in torch's order of operations."""
+    d = decayed_grad(grad, param, weight_decay, maximize, s1)
+    np.multiply(square_avg, alpha, out=square_avg)
+    addcmul_square_(square_avg, d, 1 - alpha, s2)
+    if grad_avg is not None:  # centered: v - mean(g)^2 estimates the variance
+        lerp_(grad_avg, d, 1 - alpha, s2)
+        np.multiply(grad_avg, grad_avg, out=s2)
+        avg = np.subtract(square_avg, s2, out=s2)
+        np.sqrt(avg, out=avg)
+    else:
+        avg = np.sqrt(square_avg, out=s2)
+    np.add(avg, eps, out=avg)
+    if buf is not None:
+        np.multiply(buf, momentum, out=buf)
+        addcdiv_(buf, d, avg, 1, s1)
+        np.multiply(buf, lr, out=s1)
+        np.subtract(param, s1, out=param)
+    else:
+        addcdiv_(param, d, avg, -lr, s1)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..autograd.tensor import Tensor
-from ._update import check_fused, check_tensor_lr, decayed_grad, to_scalar
+from ._update import check_fused, check_tensor_lr, decayed_grad, to_scalar, zeros_state
 from .optimizer import Optimizer
 
 
@@ -47,41 +47,41 @@ class SGD(Optimizer):
             for group in self.param_groups:
                 lr = to_scalar(group["lr"])
                 weight_decay = to_scalar(group["weight_decay"])
-                momentum = group["momentum"]
+                momentum, dampening = group["momentum"], group["dampening"]
                 for p in group["params"]:
                     if p._grad is None:
                         continue
-                    self._update(p, group, lr, weight_decay, momentum)
+                    buf, first = None, False
+                    if momentum != 0:
+                        state = self.state[p]
+                        if state.get("momentum_buffer") is None:
+                            state["momentum_buffer"] = zeros_state(p)
+                            first = True
+                        buf = state["momentum_buffer"]._data
+                    self._apply(_sgd_kernel, [p._data, p._grad._data, buf], lr, weight_decay,
+                                momentum, dampening, group["nesterov"], group["maximize"], first)
+                    p._version.value += 1
         return loss
 
-    def _update(self, p: Tensor, group: dict, lr: float, weight_decay: float,
-                momentum: float) -> None:
-        param = p._data
-        s1 = self._scratch_like(param, 0)
-        d = decayed_grad(p._grad._data, param, weight_decay, group["maximize"], s1)
-        if momentum != 0:
-            state = self.state[p]
-            buf_t = state.get("momentum_buffer")
-            if buf_t is None:
-                # the first step stores the gradient itself: no dampening yet, like torch
-                buf_t = state["momentum_buffer"] = Tensor._wrap(np.array(d, copy=True))
-                buf = buf_t._data
+
+def _sgd_kernel(param, grad, buf, s1, s2, lr, weight_decay, momentum, dampening, nesterov,
+                maximize, first) -> None:
+    """The update on (slices of) one parameter; `buf` is None without momentum."""
+    d = decayed_grad(grad, param, weight_decay, maximize, s1)
+    if buf is not None:
+        if first:
+            np.copyto(buf, d)  # the buffer starts as the gradient itself: no dampening yet
+        else:
+            np.multiply(buf, momentum, out=buf)
+            if dampening == 0:
+                np.add(buf, d, out=buf)
             else:
-                buf = buf_t._data
-                np.multiply(buf, momentum, out=buf)
-                dampening = group["dampening"]
-                if dampening == 0:
-                    np.add(buf, d, out=buf)
-                else:
-                    s2 = self._scratch_like(param, 1)
-                    np.multiply(d, 1 - dampening, out=s2)
-                    np.add(buf, s2, out=buf)
-            if group["nesterov"]:
-                s2 = self._scratch_like(param, 1)
-                np.multiply(buf, momentum, out=s2)
-                d = np.add(d, s2, out=s2)
-            else:
-                d = buf
-        np.multiply(d, lr, out=s1)
-        np.subtract(param, s1, out=param)
-        p._version.value += 1
+                np.multiply(d, 1 - dampening, out=s2)
+                np.add(buf, s2, out=buf)
+        if nesterov:
+            np.multiply(buf, momentum, out=s2)
+            d = np.add(d, s2, out=s2)  # g + mu * buf
+        else:
+            d = buf
+    np.multiply(d, lr, out=s1)
+    np.subtract(param, s1, out=param)

@@ -152,3 +152,40 @@ def test_sgd_with_scheduler_trajectory(name):
         lambda optim, params: optim.SGD(params, lr=0.1, momentum=0.9), SCHEDULERS[name])
     for g_mt, g_th in zip(opt_mt.param_groups, opt_th.param_groups, strict=True):
         assert g_mt["lr"] == pytest.approx(g_th["lr"], rel=1e-12, abs=1e-15)
+
+
+OPTIMIZERS = {
+    "SGD": lambda optim, ps: optim.SGD(ps, lr=0.05, momentum=0.9, dampening=0.1,
+                                       weight_decay=0.01),
+    "SGD-nesterov": lambda optim, ps: optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True,
+                                                maximize=True),
+    "Adam": lambda optim, ps: optim.Adam(ps, lr=0.01, amsgrad=True, weight_decay=0.1),
+    "AdamW": lambda optim, ps: optim.AdamW(ps, lr=0.01),
+    "RMSprop": lambda optim, ps: optim.RMSprop(ps, lr=0.01, momentum=0.3, centered=True),
+    "Adagrad": lambda optim, ps: optim.Adagrad(ps, lr=0.1, lr_decay=0.01),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_large_and_strided_params_match(name, dtype):
+    """Params bigger than one cache slice (chunked path) and a transposed (strided) one."""
+    rng = np.random.default_rng(5)
+    shapes = [(300, 250), (70_001,), (40, 30)]  # 70_001: a ragged last slice
+    init = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    grads = [[rng.standard_normal(s).astype(dtype) for s in shapes] for _ in range(4)]
+    results = []
+    for lib in (mt, torch):
+        params = [lib.tensor(a.copy(), requires_grad=True) for a in init[:2]]
+        strided = lib.tensor(init[2].T.copy()).t().detach().requires_grad_()  # a (40, 30) view
+        assert not strided.is_contiguous()
+        params.append(strided)
+        opt = OPTIMIZERS[name](lib.optim, params)
+        for step_grads in grads:
+            for p, g in zip(params, step_grads, strict=True):
+                p.grad = lib.tensor(g)
+            opt.step()
+        results.append([p.detach().numpy().copy() for p in params])
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
