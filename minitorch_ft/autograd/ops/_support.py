@@ -8,6 +8,7 @@ from .. import dtypes
 from ..tensor import Tensor
 
 # Pointwise math may produce inf/nan (log(0), 1/0) silently, as PyTorch does: no numpy warnings.
+# Use it as a decorator only: one errstate object cannot be entered twice with `with`.
 quiet = np.errstate(all="ignore")
 
 _TYPE_NAMES = {

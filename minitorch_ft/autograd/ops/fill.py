@@ -201,7 +201,10 @@ def bernoulli_(self: Tensor, p: float = 0.5, *, generator=None) -> Tensor:
     gen = rng(generator)
 
     def draw(shape, dtype, out=None):
-        return (gen.random(shape) < p).astype(dtype)
+        values = (gen.random(shape) < p).astype(dtype)
+        if out is not None:
+            out[...] = values
+        return values
 
     return _random_fill(self, Bernoulli, draw)
 

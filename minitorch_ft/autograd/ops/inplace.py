@@ -220,7 +220,7 @@ def clamp_(self: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch'
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     check_cast(max_category(self, min, max), self)
-    with quiet:
+    with np.errstate(all="ignore"):
         for bound, ufunc in ((min, np.maximum), (max, np.minimum)):
             if bound is not None:
                 b = bound._data if isinstance(bound, Tensor) else bound
@@ -255,7 +255,7 @@ def addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
     if must_record(self, tensor1, tensor2) or tensor1._data.dtype.kind != "f":
         return apply_inplace(self, lambda t, a, b: t.addcdiv(a, b, value=value),
                              tensor1, tensor2)
-    with quiet:
+    with np.errstate(all="ignore"):
         quot = np.true_divide(tensor1._data, tensor2._data)
     if value != 1:
         quot *= value
