@@ -42,7 +42,8 @@ def _arrays(obj) -> dict:
                 f"minitorch_ft.save: value for key '{key}' is a {type(value).__name__}, not a "
                 "Tensor; only flat dicts of tensors can be saved (put other values in metadata)"
             )
-        arrays[key] = np.ascontiguousarray(value._data)
+        data = value._data  # (np.ascontiguousarray would turn 0-d arrays into 1-d ones)
+        arrays[key] = data if data.flags.c_contiguous else data.copy(order="C")
     return arrays
 
 

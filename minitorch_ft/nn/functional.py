@@ -1,28 +1,24 @@
-"""torch.nn.functional: stateless layers (linear, activations, dropout, norms, embedding)
-and, re-exported from `functional_loss`, the losses.
+"""torch.nn.functional: stateless layers (linear, dropout, norms, embedding, one_hot),
+plus the activations and losses re-exported from `functional_activation` / `functional_loss`.
 
-Activations call the autograd ops (looked up when called, so this module imports even
-while an op family is still missing); layers PyTorch fuses are single nodes from
-`autograd/ops/` (linear, layer_norm, batch_norm, embedding, normalize).
+Layers PyTorch fuses are single nodes from `autograd/ops/` (linear, layer_norm,
+batch_norm, embedding, normalize), so grad_fn names match PyTorch's.
 """
 
 # ruff: noqa: A001, A002 - `input` is PyTorch's parameter name
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from ..autograd import dtypes
 from ..autograd.generator import rng
 from ..autograd.grad_mode import no_grad
-from ..autograd.ops import activation as _activation
-from ..autograd.ops import elementwise as _elementwise
 from ..autograd.ops.embedding import DropoutMul, Embedding
 from ..autograd.ops.linear import linear
 from ..autograd.ops.normalization import NativeBatchNorm, NativeLayerNorm, Normalize
 from ..autograd.tensor import Tensor, _wrap_dim
+from .functional_activation import *  # noqa: F403 - re-exported as F.<activation>
+from .functional_activation import __all__ as _activation_names
 from .functional_loss import (  # noqa: F401 - re-exported as F.<loss>
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -33,79 +29,6 @@ from .functional_loss import (  # noqa: F401 - re-exported as F.<loss>
     nll_loss,
     smooth_l1_loss,
 )
-
-
-def _op(name: str):
-    """The autograd op `name` from the activation or elementwise family."""
-    for module in (_activation, _elementwise):
-        fn = getattr(module, name, None)
-        if fn is not None:
-            return fn
-    raise NotImplementedError(f"the autograd op '{name}' is not available yet")
-
-
-def _inplace(input: Tensor, name: str, out_of_place, *args):
-    """Run the in-place method `name` when the ops provide it, else compute out of place."""
-    method = getattr(Tensor, name, None)
-    return method(input, *args) if method is not None else out_of_place()
-
-
-# ----- activations ----------------------------------------------------------------------
-def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    if inplace:
-        return _inplace(input, "relu_", lambda: _op("relu")(input))
-    return _op("relu")(input)
-
-
-def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    if inplace:
-        return _inplace(input, "leaky_relu_",
-                        lambda: _op("leaky_relu")(input, negative_slope), negative_slope)
-    return _op("leaky_relu")(input, negative_slope)
-
-
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:
-    return _op("gelu")(input, approximate=approximate)
-
-
-def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    return _op("silu")(input)
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    return _op("sigmoid")(input)
-
-
-def tanh(input: Tensor) -> Tensor:
-    return _op("tanh")(input)
-
-
-def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    return _op("softplus")(input, beta, threshold)
-
-
-def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
-                  "to include dim=X as an argument.", UserWarning, stacklevel=stacklevel)
-    return 0 if ndim in (0, 1, 3) else 1
-
-
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
-            dtype=None) -> Tensor:
-    if dim is None:
-        dim = _softmax_dim("softmax", input.ndim, _stacklevel)
-    if dtype is not None:
-        input = input.to(dtypes.to_dtype(dtype))
-    return _op("softmax")(input, dim)
-
-
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
-                dtype=None) -> Tensor:
-    if dim is None:
-        dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
-    if dtype is not None:
-        input = input.to(dtypes.to_dtype(dtype))
-    return _op("log_softmax")(input, dim)
 
 
 # ----- dropout --------------------------------------------------------------------------
@@ -254,7 +177,6 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "dropout", "embedding", "gelu", "huber_loss", "l1_loss", "layer_norm", "leaky_relu",
-    "linear", "log_softmax", "mse_loss", "nll_loss", "normalize", "one_hot", "relu",
-    "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh",
+    "dropout", "embedding", "huber_loss", "l1_loss", "layer_norm", "linear", "mse_loss",
+    "nll_loss", "normalize", "one_hot", "smooth_l1_loss", *_activation_names,
 ]

@@ -12,10 +12,10 @@ import warnings
 
 import numpy as np
 
-from ..autograd.ops import activation as _activation
 from ..autograd.ops import nn_losses as _losses
 from ..autograd.ops.loss import _legacy_reduction, binary_cross_entropy_with_logits
 from ..autograd.tensor import Tensor
+from .functional_activation import log_softmax
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
@@ -169,7 +169,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
             f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     classes = input.shape[class_dim]
-    logp = _activation.log_softmax(input, class_dim)
+    logp = log_softmax(input, class_dim)
     if target.shape == input.shape and target._data.dtype.kind == "f":
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / classes

@@ -4,10 +4,13 @@ nn.functional builds the other losses from primitives; this one is fused for sta
 and speed, as in PyTorch.
 """
 
+# ruff: noqa: A002 - `input` is PyTorch's parameter name
+
 from __future__ import annotations
 
 import numpy as np
 
+from .. import grad_mode
 from ..function import Op
 from ..tensor import Tensor
 
@@ -39,11 +42,12 @@ class BinaryCrossEntropyWithLogits(Op):
             loss = loss * weight
         ctx.save_for_backward(x, t, weight, pos_weight)
         ctx.reduction = reduction
+        dtype = np.result_type(x.dtype, t.dtype)  # weights do not promote, as in PyTorch
         if reduction == "mean":
-            return np.asarray(loss.mean(), dtype=x.dtype)
+            return np.asarray(loss.mean(), dtype=dtype)
         if reduction == "sum":
-            return np.asarray(loss.sum(), dtype=x.dtype)
-        return loss.astype(x.dtype, copy=False)
+            return np.asarray(loss.sum(), dtype=dtype)
+        return loss.astype(dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -91,6 +95,18 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
             f"The size of tensor a ({pos_weight.shape[-1]}) must match the size of tensor b "
             f"({input.shape[-1]}) at non-singleton dimension {input.ndim - 1}"
         )
+    for name, extra in (("weight", weight), ("pos_weight", pos_weight)):
+        if extra is None:
+            continue
+        if extra._requires_grad and grad_mode.is_grad_enabled():
+            raise RuntimeError(
+                "The function 'binary_cross_entropy_with_logits' is not differentiable with "
+                f"respect to argument '{name}'. This input cannot have requires_grad True."
+            )
+        shape = np.broadcast_shapes(extra.shape, input.shape)
+        if shape != tuple(input.shape):
+            raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the "
+                               f"broadcast shape {list(shape)}")
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 

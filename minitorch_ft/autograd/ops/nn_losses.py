@@ -234,13 +234,14 @@ class SoftTargetCrossEntropy(Op):
         prod = logp * target if w is None else logp * target * w
         ctx.save_for_backward(logp, target, w)
         ctx.class_axis, ctx.reduction = class_axis, reduction
-        ctx.count = logp.size // logp.shape[class_axis]
+        count = logp.size // logp.shape[class_axis]
+        ctx.count = count
         if reduction == "none":
             return -prod.sum(axis=class_axis)
         total = -prod.sum()
         if reduction == "sum":
             return np.asarray(total, dtype=logp.dtype)
-        return np.asarray(total / ctx.count, dtype=logp.dtype)
+        return np.asarray(total / count, dtype=logp.dtype)
 
     @staticmethod
     def backward(ctx, grad):
