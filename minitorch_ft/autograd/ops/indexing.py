@@ -9,6 +9,8 @@ in one gather (IndexBackward0). Ints therefore never join advanced indexing as i
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import grad_mode
@@ -55,6 +57,13 @@ def _as_index(k):
                      f"Variables are valid indices (got {type(k).__name__})")
 
 
+def _sequence_as_tuple(key: list) -> bool:
+    """PyTorch's legacy rule: a short list holding sequences, slices, None or ... is a tuple."""
+    return len(key) < 32 and any(
+        k is None or k is Ellipsis or isinstance(k, (list, tuple, slice, Tensor, np.ndarray))
+        for k in key)
+
+
 def _consumed(k) -> int:
     if k is None or k is Ellipsis or isinstance(k, bool):
         return 0
@@ -68,6 +77,13 @@ def parse_key(key, shape: tuple):
 
     Steps are ("unsqueeze", dim), ("select", dim, i) or ("slice", dim, start, stop, step).
     """
+    if isinstance(key, list) and _sequence_as_tuple(key):
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+            "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this "
+            "will be interpreted as tensor index, x[torch.tensor(seq)], which will result "
+            "either in an error or a different result", UserWarning, stacklevel=3)
+        key = tuple(key)
     single = isinstance(key, slice)
     items = [_as_index(k) for k in (key if isinstance(key, tuple) else (key,))]
     used = sum(_consumed(k) for k in items)

@@ -161,7 +161,7 @@ class Var(Op):
         (centered,) = ctx.saved
         with np.errstate(divide="ignore", invalid="ignore"):
             return expand_reduced(grad, ctx.axes, ctx.keepdim, centered.shape) * (
-                centered * (2 / ctx.divisor))
+                centered * 2 / ctx.divisor)
 
 
 class Std(Op):
@@ -240,7 +240,8 @@ class Logsumexp(Op):
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over `dim`, without overflow; integers compute in float."""
     if dim is None:
-        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
+        raise TypeError("logsumexp(): argument 'dim' (position 1) must be tuple of ints, "
+                        "not NoneType")
     if input._data.dtype.kind != "f":
         input = input.to(dtypes.get_default_dtype())
     return Logsumexp.apply(input, axes=reduce_axes(dim, input.ndim), keepdim=keepdim)
