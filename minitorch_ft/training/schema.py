@@ -54,7 +54,9 @@ class DataConfig:
     val_fraction: float = opt(
         0.2, "csv: share of rows held out for validation", gt=0, lt=1, only_for="csv"
     )
-    standardize: bool = opt(True, "scale features with training-set mean and std only")
+    standardize: bool | None = opt(
+        None, "scale features by training-set mean/std; null: yes for csv, no for toy data"
+    )
     batch_size: int = opt(64, "training batch size", ge=1, le=BIG)
     eval_batch_size: int = opt(1024, "evaluation batch size", ge=1, le=BIG)
     shuffle: bool = opt(True, "reshuffle the training set every epoch (seeded)")

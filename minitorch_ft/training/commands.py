@@ -1,0 +1,236 @@
+"""The two commands behind the CLI: train (or dry-run) and evaluate, from a validated config."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import numpy as np
+
+from . import config as cfgmod
+from .build import Built, build
+from .errors import ConfigError, Problem
+from .report import freeze_report, groups_report, metrics_table
+from .run_files import RunFiles
+from .schema import Config
+from .sources import Sources, display_path
+from .trainer import Trainer
+
+
+def _say(args: argparse.Namespace):
+    return (lambda *a: None) if args.quiet else print
+
+
+def _run_dir(cfg: Config, sources: Sources) -> RunFiles:
+    """The run directory, refused if it already holds a run (unless output.overwrite)."""
+    files = RunFiles(cfg.output.dir)
+    previous = files.holds_run()
+    if previous and not cfg.output.overwrite:
+        raise ConfigError(
+            [
+                Problem(
+                    sources.of("output.dir"),
+                    "output.dir",
+                    f"{cfg.output.dir} already holds a run ({previous}); choose "
+                    "another output.dir or set output.overwrite: true",
+                )
+            ]
+        )
+    if os.path.exists(cfg.output.dir) and not os.path.isdir(cfg.output.dir):
+        raise ConfigError(
+            [
+                Problem(
+                    sources.of("output.dir"),
+                    "output.dir",
+                    f"{cfg.output.dir} exists and is not a directory",
+                )
+            ]
+        )
+    return files
+
+
+def _open_run_dir(files: RunFiles, cfg: Config, sources: Sources) -> None:
+    try:
+        os.makedirs(files.folder, exist_ok=True)
+        files.clear()
+        files.write_text(
+            "config.yaml",
+            "# resolved config (base files and --set applied)\n" + cfgmod.to_yaml(cfg),
+        )
+    except OSError as exc:
+        raise ConfigError(
+            [
+                Problem(
+                    sources.of("output.dir"),
+                    "output.dir",
+                    f"cannot write to {files.folder}: {exc.strerror}",
+                )
+            ]
+        ) from None
+
+
+def _run_info(cfg: Config, built: Built, sources: Sources) -> dict:
+    from .. import __version__
+
+    return {
+        "config": sources.main,
+        "config_hash": cfgmod.config_hash(cfg),
+        "library_version": __version__,
+        "run_dir": cfg.output.dir,
+        "task": built.task,
+        "data": built.data_info,
+        "init_from": cfg.model.init_from,
+        "init_report": built.init_report,
+    }
+
+
+def _print_init(say, cfg: Config, built: Built) -> None:
+    rep = built.init_report
+    if rep is None:
+        return
+    say(f"loaded {len(rep['loaded'])} tensors from {display_path(cfg.model.init_from)}")
+    for key in ("shape_mismatch", "missing", "unexpected"):
+        for entry in rep[key]:
+            say(f"  skipped ({key.replace('_', ' ')}): {entry}")
+
+
+def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
+    """Build, report, and (unless --dry-run) train; writes the run directory."""
+    say = _say(args)
+    built = build(cfg, sources, training=True)
+    files = _run_dir(cfg, sources)
+    model_name = cfg.model.target or cfg.model.name
+    say(
+        f"model {model_name} | task {built.task} | data {cfg.data.name}: "
+        f"{built.data_info['n_train']} train / {built.data_info['n_val']} val examples"
+    )
+    _print_init(say, cfg, built)
+    from .freeze import frozen_norms
+
+    norms = [n for n, _ in frozen_norms(built.model)] if cfg.freeze.frozen_norm_eval else []
+    say(freeze_report(built.model, norms, built.groups))
+    say(f"optimizer {cfg.optimizer.name}, scheduler {cfg.scheduler.name}:")
+    say(groups_report(built.groups))
+    if args.dry_run:
+        say("dry run: everything builds and checks out; nothing was trained or written")
+        return 0
+    _open_run_dir(files, cfg, sources)
+    trainer = Trainer(
+        built.model,
+        built.loss_fn,
+        built.optimizer,
+        scheduler=built.scheduler,
+        scheduler_interval=cfg.scheduler.interval,
+        task=built.task,
+        grad_clip=cfg.trainer.grad_clip,
+        eval_every=cfg.trainer.eval_every,
+        freeze_schedule=[
+            {"epoch": s.epoch, "unfreeze": s.unfreeze, "lr": s.lr, "weight_decay": s.weight_decay}
+            for s in cfg.freeze.schedule
+        ],
+        no_decay_bias_and_norm=cfg.optimizer.no_decay_bias_and_norm,
+        frozen_norm_eval=cfg.freeze.frozen_norm_eval,
+        run_dir=cfg.output.dir,
+        save_last=cfg.output.save_last,
+        save_best=cfg.output.save_best,
+        monitor=cfg.output.monitor,
+        mode=cfg.output.mode,
+        progress=cfg.trainer.progress and not args.quiet,
+        plot=cfg.output.plot,
+        log=None if args.quiet else print,
+        run_info=_run_info(cfg, built, sources),
+    )
+    summary = trainer.fit(built.train_loader, built.val_loader, cfg.trainer.epochs)
+    final = {k: v for k, v in summary["final"].items() if k.startswith(("train_", "val_"))}
+    say("final metrics:")
+    say(metrics_table(final))
+    check = summary["frozen_check"]
+    if check["checked"]:
+        say(
+            f"frozen check: {len(check['checked'])} frozen tensors ({check['frozen_elements']:,d}"
+            " values) are bit-identical to their values before training"
+        )
+    if summary["best"]:
+        best = summary["best"]
+        say(f"best {best['monitor']}: {best['value']:.4f} at epoch {best['epoch']}")
+    print(f"run directory: {cfg.output.dir}" + (f" | {_one_line(final)}" if args.quiet else ""))
+    return 0
+
+
+def _one_line(metrics: dict) -> str:
+    return "  ".join(f"{k} {v:.4f}" for k, v in metrics.items() if isinstance(v, float))
+
+
+def evaluate(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
+    """Load weights, evaluate on the validation split under no_grad, write the metrics."""
+    say = _say(args)
+    if cfg.model.init_from is None:
+        raise ConfigError(
+            [
+                Problem(
+                    sources.of("model.init_from"),
+                    "model.init_from",
+                    "evaluation needs weights: set model.init_from or pass --checkpoint PATH",
+                )
+            ]
+        )
+    built = build(cfg, sources, training=False)
+    files = _run_dir(cfg, sources)
+    _print_init(say, cfg, built)
+    rep = built.init_report or {}
+    if rep.get("missing") or rep.get("shape_mismatch"):
+        say(
+            "warning: some weights were not loaded (init_strict is false), so those tensors "
+            "keep their random initial values"
+        )
+    trainer = Trainer(built.model, built.loss_fn, None, task=built.task, progress=False, log=None)
+    metrics = trainer.evaluate(built.val_loader)
+    say(
+        f"evaluated {display_path(cfg.model.init_from)} on {built.data_info['n_val']} "
+        f"validation examples of {cfg.data.name}:"
+    )
+    say(metrics_table(metrics))
+    _open_run_dir(files, cfg, sources)
+    files.write_json("eval_metrics.json", metrics)
+    if cfg.output.predictions:
+        outputs, targets = trainer.predict(built.val_loader)
+        files.write_text("predictions.csv", predictions_csv(outputs, targets, built.task))
+        say(f"predictions: {files.path('predictions.csv')}")
+    info = _run_info(cfg, built, sources)
+    files.write_json("summary.json", {"status": "evaluated", "metrics": metrics, **info})
+    print(f"run directory: {cfg.output.dir}" + (f" | {_one_line(metrics)}" if args.quiet else ""))
+    return 0
+
+
+def predictions_csv(outputs: np.ndarray, targets: np.ndarray, task: str) -> str:
+    """index, target, prediction (and the positive-class probability for binary tasks)."""
+    from .metrics import binary_scores
+
+    lines = []
+    if task == "binary":
+        scores = binary_scores(outputs)
+        prob = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+        lines.append("index,target,prediction,probability")
+        lines += [
+            f"{i},{t:g},{int(s > 0)},{p:.6f}"
+            for i, (t, s, p) in enumerate(
+                zip(targets.reshape(-1).tolist(), scores.tolist(), prob.tolist(), strict=True)
+            )
+        ]
+    elif task == "multiclass":
+        lines.append("index,target,prediction")
+        lines += [
+            f"{i},{int(t)},{int(p)}"
+            for i, (t, p) in enumerate(
+                zip(targets.tolist(), outputs.argmax(axis=1).tolist(), strict=True)
+            )
+        ]
+    else:
+        lines.append("index,target,prediction")
+        lines += [
+            f"{i},{t:.6g},{p:.6g}"
+            for i, (t, p) in enumerate(
+                zip(targets.reshape(-1).tolist(), outputs.reshape(-1).tolist(), strict=True)
+            )
+        ]
+    return "\n".join(lines) + "\n"
