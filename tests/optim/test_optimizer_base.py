@@ -191,3 +191,50 @@ def test_tensor_lr_and_scheduler_fill_it_in_place():
 def test_differentiable_is_refused_honestly():
     with pytest.raises(NotImplementedError, match="differentiable"):
         mt.optim.SGD(_params(), differentiable=True)
+
+
+def test_user_defined_optimizer_and_scheduler_subclasses():
+    """The PyTorch tutorial pattern: subclass Optimizer / LRScheduler, write step / get_lr."""
+
+    class SignSGD(mt.optim.Optimizer):
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, {"lr": lr})
+
+        @mt.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.sub_(p.grad.sign() * group["lr"])
+                        self.state[p]["steps"] = self.state[p].get("steps", 0) + 1
+
+    class Halving(mt.optim.lr_scheduler.LRScheduler):
+        def get_lr(self):
+            return [base / 2**self.last_epoch for base in self.base_lrs]
+
+    p = mt.tensor([1.0, -1.0], requires_grad=True)
+    opt = SignSGD([p], lr=0.5)
+    sched = Halving(opt)
+    calls = []
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append(1))
+    for _ in range(2):
+        p.grad = mt.tensor([2.0, -3.0])
+        opt.step()
+        sched.step()
+    assert p.tolist() == [0.25, -0.25] and calls == [1, 1]
+    assert opt.state_dict()["state"] == {0: {"steps": 2}}
+    assert sched.get_last_lr() == [0.125]
+
+
+def test_subclass_calling_super_step_runs_hooks_once():
+    class Logged(mt.optim.SGD):
+        def step(self, closure=None):
+            return super().step(closure)
+
+    p = mt.tensor([1.0], requires_grad=True)
+    opt = Logged([p], lr=0.1)
+    calls = []
+    opt.register_step_pre_hook(lambda o, args, kwargs: calls.append("pre"))
+    p.grad = mt.tensor([1.0])
+    opt.step()
+    assert calls == ["pre"] and p.item() == pytest.approx(0.9)
