@@ -118,7 +118,7 @@ class Minimum(Op):
 
 
 class Fmax(Op):
-    """max(a, b) ignoring nan; the gradient goes to the picked input, half on ties."""
+    """max(a, b) ignoring nan; the gradient goes to the picked input, all to a on ties."""
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
@@ -128,11 +128,11 @@ class Fmax(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return _split(grad, (a > b) | np.isnan(b), a == b)
+        return _split(grad, (a >= b) | np.isnan(b), False)
 
 
 class Fmin(Op):
-    """min(a, b) ignoring nan."""
+    """min(a, b) ignoring nan; all of the gradient to a on ties (as torch)."""
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
@@ -142,7 +142,7 @@ class Fmin(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return _split(grad, (a < b) | np.isnan(b), a == b)
+        return _split(grad, (a <= b) | np.isnan(b), False)
 
 
 def _split(grad, a_wins, tie):
