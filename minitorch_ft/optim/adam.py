@@ -1,4 +1,4 @@
-"""Adam and AdamW with PyTorch's bias correction, amsgrad and weight-decay variants."""
+"""Adam with PyTorch's bias correction, amsgrad and (coupled or decoupled) weight decay."""
 
 from __future__ import annotations
 
@@ -112,23 +112,3 @@ def _adam_kernel(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, s1, s2, beta1
     np.divide(denom, bias_correction2_sqrt, out=denom)
     np.add(denom, eps, out=denom)
     addcdiv_(param, exp_avg, denom, -step_size, s1)
-
-
-class AdamW(Adam):
-    """`torch.optim.AdamW`: Adam with decoupled weight decay p *= 1 - lr * wd (default 1e-2)."""
-
-    def __init__(self, params: Iterable, lr: float | Tensor = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False, foreach: bool | None = None, capturable: bool = False,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
-                         maximize=maximize, capturable=capturable,
-                         differentiable=differentiable, fused=fused,
-                         decoupled_weight_decay=True)
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        """As Adam's; groups stay decoupled whatever the loaded dict says (like torch)."""
-        super().load_state_dict(state_dict)
-        for group in self.param_groups:
-            group["decoupled_weight_decay"] = True
