@@ -183,16 +183,26 @@ class Op:
                     break
         version = args[0]._version if cls.is_view else None
         if not record:
-            return Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs), version=version)
+            out = Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs), version=version)
+            if version is not None:
+                _mark_view(out, args[0])
+            return out
         ctx = cls._node_type()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         out_array = cls.forward(ctx, *arrays, **kwargs)
         out = Tensor._wrap(out_array, True, ctx, version)
+        if version is not None:
+            _mark_view(out, args[0])
         ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
         ctx._shapes = tuple(a.shape if isinstance(a, np.ndarray) else None for a in arrays)
         if ctx._saved:
             _track_saved_versions(ctx, args, out)
         return out
+
+
+def _mark_view(out: Tensor, source: Tensor) -> None:
+    """Remember whose memory a view shows (PyTorch's `_base`), for writes through the view."""
+    out._base = source._base if source._base is not None else source
 
 
 def _track_saved_versions(ctx: Node, args, out: Tensor) -> None:

@@ -31,6 +31,7 @@ class Tensor:
         "_retains_grad", "_hooks", "__weakref__", "__dict__",
     )
     __array_priority__ = 1000  # numpy defers `ndarray * Tensor` to Tensor.__rmul__
+    _base = None  # for a view: the tensor whose memory it shows (set by view ops)
 
     def __init__(self, data=None, *, requires_grad: bool = False) -> None:
         """`torch.Tensor(data)`: a float tensor (the default dtype) from data."""

@@ -212,3 +212,25 @@ def test_forward_does_not_mutate():
                lambda t: t.scatter(1, mt.tensor([[0], [1], [2]]), 1.0),
                lambda t: t.masked_fill(t > 0, 0.0), lambda t: t.index_select(0, mt.tensor([1]))):
         assert_not_mutated(fn, x)
+
+
+def _write_through_view(t, w):
+    y = t * 2
+    u = y.t()[1:]
+    u[0, 1] = w * 3
+    u.masked_fill_(mt.tensor([True, False]), 0.5)
+    return y * 1 + u.sum()
+
+
+def test_write_through_view_rewrites_base_history():
+    x, w = leaf((2, 3), 0), leaf((), 1)
+    check_grad(_write_through_view, x, w)
+    y = x * 2
+    u = y[0]
+    u[1] = 0.0
+    assert y.grad_fn.name() == "torch::autograd::CopySlices"
+    assert u.grad_fn.name() == "AsStridedBackward0" and u._base is y
+    y.sum().backward()
+    assert x.grad.tolist() == [[2.0, 0.0, 2.0], [2.0, 2.0, 2.0]]
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        x[0][1] = 0.0

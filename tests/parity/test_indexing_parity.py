@@ -126,3 +126,19 @@ def test_nonzero_parity():
     theirs = torch.tensor(a).nonzero(as_tuple=True)
     assert [t.tolist() for t in ours] == [t.tolist() for t in theirs]
     assert mt.nonzero(mt.tensor(a)).dtype == mt.int64
+
+
+@pytest.mark.parametrize("stmt,result", [
+    ("u = y[0]; u[1] = v[0, 0]", "y"),
+    ("u = y[0]; u[1] = v[0, 0]", "u"),
+    ("u = y.transpose(0, 2)[1:]; u[0, 0] = v[0, 0, :2]", "y"),
+    ("u = y.view(6, 4); u[[0, 5]] = v[0, :2]", "y"),
+    ("u = y[:, 1]; u.masked_fill_(u.detach() > 0, 0.0)", "y"),
+])
+def test_write_through_view_parity(stmt, result):
+    def run(lib, x, v):
+        env = {"y": x * 2, "v": v}
+        exec(stmt, env)
+        return env[result]
+
+    compare(lambda x, v: run(mt, x, v), lambda x, v: run(torch, x, v), X, X[::-1].copy())

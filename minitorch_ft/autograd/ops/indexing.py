@@ -255,26 +255,97 @@ class Copy(CopySlices):
     grad_fn_name = "CopyBackwards"
 
 
-# PyTorch prints these two C++ nodes with their namespace.
-CopySlices._node_type.name = lambda self: "torch::autograd::CopySlices"
-Copy._node_type.name = lambda self: "torch::autograd::CopyBackwards"
 
 
 def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwargs) -> Tensor:
     """Run `op` whose forward writes into target's array; rebase target's history on it.
 
-    Raises PyTorch's errors for leaves that require grad; bumps the version counter.
+    Raises PyTorch's errors for leaves that require grad; bumps the version counter. When
+    target is a view, its base's history is rewritten too, as PyTorch's CopySlices does.
     """
-    if grad_mode.is_grad_enabled() and target.grad_fn is None and target._requires_grad:
-        raise RuntimeError(_VIEW_OF_LEAF_ERROR if through_view else _LEAF_ERROR)
+    base = target._base
+    if grad_mode.is_grad_enabled():
+        if target.grad_fn is None and target._requires_grad:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR if through_view else _LEAF_ERROR)
+        if base is not None and base.grad_fn is None and base._requires_grad:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
     if not target._data.flags.writeable:
         raise RuntimeError(_OVERLAP_ERROR)
     out = op.apply(target, *args, **kwargs)
     if out.grad_fn is not None:
-        target.grad_fn = out.grad_fn
+        positions = None if base is None else flat_positions(base._data, target._data)
+        if positions is None:
+            target.grad_fn = out.grad_fn
+        else:
+            written = WriteThroughView.apply(base, *args, inner=out.grad_fn, positions=positions)
+            base.grad_fn, base._requires_grad = written.grad_fn, True
+            target.grad_fn = AsStrided.apply(base, positions=positions).grad_fn
         target._requires_grad = True
     target._version.value += 1
     return target
+
+
+def flat_positions(base: np.ndarray, view: np.ndarray):
+    """Flat (C-order) index into base of each element of a view of its memory, or None
+    when base's layout (negative or zero strides) makes the mapping ambiguous."""
+    if any(s <= 0 for s, n in zip(base.strides, base.shape, strict=True) if n > 1):
+        return None
+    offsets = np.asarray(view.__array_interface__["data"][0]
+                         - base.__array_interface__["data"][0], np.int64)
+    for d, (n, s) in enumerate(zip(view.shape, view.strides, strict=True)):
+        offsets = offsets + (np.arange(n) * s).reshape([-1 if j == d else 1
+                                                        for j in range(view.ndim)])
+    coords: list = [np.zeros(view.shape, np.int64)] * base.ndim
+    for d in sorted(range(base.ndim), key=lambda d: -base.strides[d]):
+        if base.shape[d] > 1:
+            coords[d], offsets = np.divmod(offsets, base.strides[d])
+    if offsets.any() or any((c >= n).any() for c, n in zip(coords, base.shape, strict=True)):
+        return None
+    return np.ravel_multi_index(coords, base.shape) if base.ndim else offsets
+
+
+class WriteThroughView(CopySlices):
+    """A base after an in-place op on one of its views: the op's backward runs on the view's
+    part of the gradient, the rest passes through (PyTorch's CopySlices)."""
+
+    grad_fn_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, *rest, inner, positions):
+        ctx.inner, ctx.positions = inner, positions
+        return base
+
+    @staticmethod
+    def backward(ctx, grad):
+        inner = ctx.inner
+        grads = inner._backward(inner, grad.reshape(-1)[ctx.positions])
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        grad_base = None
+        if ctx.needs_input_grad[0]:
+            grad_base = grad.copy()
+            grad_base.reshape(-1)[ctx.positions] = 0 if grads[0] is None else grads[0]
+        return (grad_base,) + tuple(grads[1:])
+
+
+class AsStrided(Op):
+    """A view's history after an in-place write through it: its elements of the base."""
+
+    @staticmethod
+    def forward(ctx, base, positions):
+        ctx.positions = positions
+        return base
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx._shapes[0], grad.dtype)
+        np.add.at(out.reshape(-1), ctx.positions, grad)
+        return out
+
+
+# PyTorch prints these C++ nodes with their namespace.
+CopySlices._node_type.name = lambda self: "torch::autograd::CopySlices"
+WriteThroughView._node_type.name = CopySlices._node_type.name
+Copy._node_type.name = lambda self: "torch::autograd::CopyBackwards"
 
 
 def setitem(self: Tensor, key, value) -> None:
