@@ -16,6 +16,7 @@ KEYS = [
     "L.tensor([1, 0])", "L.tensor(1)", "L.tensor(1), 0", ":, L.tensor(2)", "True", "False",
     "m", ":, m[0, :, 0]", "L.tensor([[True, False, True], [True, True, True]])",
     "[True, False]", "[]", "L.tensor([], dtype=L.int64)", "L.tensor([[1]]), 0",
+    "L.tensor([1, 0], dtype=L.uint8)", "range(2)", ":, range(0, 3, 2)", "L.tensor([1, 0]).int()",
 ]
 
 

@@ -46,7 +46,13 @@ def _as_index(k):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         if arr.ndim == 0:  # a 0-d index tensor acts like the python number it holds
             return bool(arr) if arr.dtype == np.bool_ else int(arr)
+        if arr.dtype == np.uint8:
+            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                          "torch.bool instead.", UserWarning, stacklevel=4)
+            return arr.astype(np.bool_)
         return arr if arr.dtype.kind in "b" else arr.astype(np.int64, copy=False)
+    if isinstance(k, range):
+        k = list(k)
     if isinstance(k, (list, np.ndarray)):
         arr = np.asarray([_as_index(i) if isinstance(i, Tensor) else i for i in k]
                          if isinstance(k, list) else k)
