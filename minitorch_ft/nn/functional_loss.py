@@ -47,12 +47,17 @@ def _warn_size(input: Tensor, target: Tensor) -> None:
 def _pointwise(kind: str, name: str, input: Tensor, target: Tensor, reduction: str,
                weight: Tensor | None = None, beta: float = 1.0) -> Tensor:
     _warn_size(input, target)
+    # Weighted mse/l1 "mean" is sum(w l) / sum(w) in PyTorch; weighted huber is a plain mean.
+    weight_mean = kind in ("mse", "l1")
     if weight is not None:
         if weight.shape != input.shape:
             raise ValueError("Weights and input must have the same size.")
         name = _WEIGHTED_NAMES[reduction]
+        if reduction == "mean" and not weight_mean:
+            name = "MeanBackward0"
     node = _losses.named(_losses._Pointwise, name)
-    return node.apply(input, target, weight, kind=kind, reduction=reduction, beta=beta)
+    return node.apply(input, target, weight, kind=kind, reduction=reduction, beta=beta,
+                      weight_mean=weight_mean)
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,

@@ -90,11 +90,12 @@ class _Pointwise(Op):
     """Regression losses on d = x - t: elementwise loss, optional weight, reduction.
 
     kind: 'mse' (d^2), 'l1' (|d|), 'smooth_l1' (0.5 d^2/beta | |d| - beta/2),
-    'huber' (0.5 d^2 | delta (|d| - delta/2)).
+    'huber' (0.5 d^2 | delta (|d| - delta/2)). With `weight_mean`, the mean of a weighted
+    loss is sum(w l) / sum(w) (PyTorch's weighted mse/l1), so dw = (l - result) / sum(w).
     """
 
     @staticmethod
-    def forward(ctx, x, t, weight, *, kind, reduction, beta=1.0):
+    def forward(ctx, x, t, weight, *, kind, reduction, beta=1.0, weight_mean=False):
         d = x - t
         a = np.abs(d)
         if kind == "mse":
@@ -107,16 +108,23 @@ class _Pointwise(Op):
             loss = np.where(a <= beta, 0.5 * d * d, beta * (a - 0.5 * beta))
         ctx.save_for_backward(d, loss if weight is not None else None, weight)
         ctx.kind, ctx.reduction, ctx.beta = kind, reduction, beta
-        if weight is not None:
-            loss = loss * weight
-        ctx.count = loss.size
-        return _reduce(loss, reduction, d.dtype)
+        ctx.denom, ctx.result = loss.size, 0.0
+        if weight is None:
+            return _reduce(loss, reduction, d.dtype)
+        weighted = loss * weight
+        if reduction == "mean" and weight_mean:
+            denom = weight.sum()
+            result = weighted.sum() / denom
+            ctx.denom, ctx.result = denom, result
+            return np.asarray(result, dtype=weighted.dtype)
+        ctx.denom = weighted.size
+        return _reduce(weighted, reduction, weighted.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         d, loss, weight = ctx.saved
         need = ctx.needs_input_grad
-        scale = _grad_scale(grad, ctx.reduction, ctx.count)
+        scale = grad / ctx.denom if ctx.reduction == "mean" else grad
         kind, beta = ctx.kind, ctx.beta
         grad_d = grad_w = None
         if need[0] or need[1]:
@@ -131,7 +139,7 @@ class _Pointwise(Op):
             grad_d = dl * scale if weight is None else dl * (scale * weight)
             grad_d = grad_d.astype(d.dtype, copy=False)
         if len(need) > 2 and need[2]:
-            grad_w = loss * scale
+            grad_w = ((loss - ctx.result) * scale).astype(weight.dtype, copy=False)
         return (grad_d if need[0] else None), (None if grad_d is None or not need[1]
                                                else -grad_d), grad_w
 
@@ -150,7 +158,7 @@ class HuberLoss(_Pointwise):
 
 class BinaryCrossEntropy(Op):
     """l = -w [t log x + (1-t) log(1-x)], logs clamped at -100 like PyTorch;
-    dx = w (x - t) / max(x (1-x), 1e-12), dt = w (log(1-x) - log x)."""
+    dx = w (x - t) / max(x (1-x), 1e-12), dt = w (log(1-x) - log x) (not clamped)."""
 
     @staticmethod
     def forward(ctx, x, t, weight, *, reduction):
@@ -175,8 +183,8 @@ class BinaryCrossEntropy(Op):
         if need[0]:
             grad_x = (scale * (x - t) / np.maximum(x * (1 - x), 1e-12)).astype(x.dtype)
         if need[1]:
-            with np.errstate(divide="ignore"):
-                diff = np.maximum(np.log1p(-x), -100) - np.maximum(np.log(x), -100)
+            with np.errstate(divide="ignore"):  # unclamped here, as PyTorch: +-inf at 0 and 1
+                diff = np.log1p(-x) - np.log(x)
             grad_t = (scale * diff).astype(t.dtype)
         return grad_x, grad_t, None
 
