@@ -94,6 +94,42 @@ def _print_init(say, cfg: Config, built: Built) -> None:
             say(f"  skipped ({key.replace('_', ' ')}): {entry}")
 
 
+def make_trainer(
+    cfg: Config,
+    built: Built,
+    run_dir: str | None = None,
+    progress: bool = False,
+    log=None,
+    run_info: dict | None = None,
+) -> Trainer:
+    """The Trainer a config describes, for the objects `build` made."""
+    return Trainer(
+        built.model,
+        built.loss_fn,
+        built.optimizer,
+        scheduler=built.scheduler,
+        scheduler_interval=cfg.scheduler.interval,
+        task=built.task,
+        grad_clip=cfg.trainer.grad_clip,
+        eval_every=cfg.trainer.eval_every,
+        freeze_schedule=[
+            {"epoch": s.epoch, "unfreeze": s.unfreeze, "lr": s.lr, "weight_decay": s.weight_decay}
+            for s in cfg.freeze.schedule
+        ],
+        no_decay_bias_and_norm=cfg.optimizer.no_decay_bias_and_norm,
+        frozen_norm_eval=cfg.freeze.frozen_norm_eval,
+        run_dir=run_dir,
+        save_last=cfg.output.save_last,
+        save_best=cfg.output.save_best,
+        monitor=cfg.output.monitor,
+        mode=cfg.output.mode,
+        progress=progress,
+        plot=cfg.output.plot,
+        log=log,
+        run_info=run_info,
+    )
+
+
 def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
     """Build, report, and (unless --dry-run) train; writes the run directory."""
     say = _say(args)
@@ -115,28 +151,11 @@ def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
         say("dry run: everything builds and checks out; nothing was trained or written")
         return 0
     _open_run_dir(files, cfg, sources)
-    trainer = Trainer(
-        built.model,
-        built.loss_fn,
-        built.optimizer,
-        scheduler=built.scheduler,
-        scheduler_interval=cfg.scheduler.interval,
-        task=built.task,
-        grad_clip=cfg.trainer.grad_clip,
-        eval_every=cfg.trainer.eval_every,
-        freeze_schedule=[
-            {"epoch": s.epoch, "unfreeze": s.unfreeze, "lr": s.lr, "weight_decay": s.weight_decay}
-            for s in cfg.freeze.schedule
-        ],
-        no_decay_bias_and_norm=cfg.optimizer.no_decay_bias_and_norm,
-        frozen_norm_eval=cfg.freeze.frozen_norm_eval,
+    trainer = make_trainer(
+        cfg,
+        built,
         run_dir=cfg.output.dir,
-        save_last=cfg.output.save_last,
-        save_best=cfg.output.save_best,
-        monitor=cfg.output.monitor,
-        mode=cfg.output.mode,
         progress=cfg.trainer.progress and not args.quiet,
-        plot=cfg.output.plot,
         log=None if args.quiet else print,
         run_info=_run_info(cfg, built, sources),
     )
@@ -145,10 +164,12 @@ def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
     say("final metrics:")
     say(metrics_table(final))
     check = summary["frozen_check"]
-    if check["checked"]:
+    if check["checked_parameters"] or check["checked_buffers"]:
+        n_params, n_buffers = len(check["checked_parameters"]), len(check["checked_buffers"])
+        buffers = f" and {n_buffers} buffers of frozen norm layers" if n_buffers else ""
         say(
-            f"frozen check: {len(check['checked'])} frozen tensors ({check['frozen_elements']:,d}"
-            " values) are bit-identical to their values before training"
+            f"frozen check: {n_params} frozen parameters{buffers} ({check['frozen_elements']:,d} "
+            "values) are bit-identical to their values before training"
         )
     if summary["best"]:
         best = summary["best"]

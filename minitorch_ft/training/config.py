@@ -171,7 +171,7 @@ class _Validator:
             self.fail(path, f"expected {wanted}{' ' + bound if bound else ''}, got {_show(value)}")
             return _BAD
         if tp is float:
-            value = float(value)
+            shown, value = value, float(value)
             if not math.isfinite(value):
                 bound = _bounds(meta, "lower")
                 self.fail(
@@ -180,7 +180,8 @@ class _Validator:
                 )
                 return _BAD
         if tp in (int, float):
-            return self.in_range(value, wanted, path, meta)
+            ok = self.in_range(value, wanted, path, meta, shown if tp is float else value)
+            return value if ok else _BAD
         if tp is str:
             if not value.strip():
                 self.fail(path, "expected a non-empty string")
@@ -190,7 +191,7 @@ class _Validator:
                 return _BAD
         return value
 
-    def in_range(self, value: float, wanted: str, path: str, meta: dict) -> Any:
+    def in_range(self, value: float, wanted: str, path: str, meta: dict, shown: Any) -> bool:
         low_ok = ("gt" not in meta or value > meta["gt"]) and (
             "ge" not in meta or value >= meta["ge"]
         )
@@ -198,12 +199,10 @@ class _Validator:
             "le" not in meta or value <= meta["le"]
         )
         if not low_ok:
-            self.fail(path, f"expected {wanted} {_bounds(meta, 'lower')}, got {_show(value)}")
-            return _BAD
-        if not high_ok:
-            self.fail(path, f"expected {wanted} {_bounds(meta, 'upper')}, got {_show(value)}")
-            return _BAD
-        return value
+            self.fail(path, f"expected {wanted} {_bounds(meta, 'lower')}, got {_show(shown)}")
+        elif not high_ok:
+            self.fail(path, f"expected {wanted} {_bounds(meta, 'upper')}, got {_show(shown)}")
+        return low_ok and high_ok
 
 
 _BAD = object()  # marks a value that failed validation (its default is used meanwhile)

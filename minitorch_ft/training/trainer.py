@@ -124,7 +124,6 @@ class Trainer:
         self._snapshot = fz.snapshot(self.model, frozen, buffers_of)
         self._frozen_check = {
             "frozen_parameters": frozen,
-            "checked_buffers": sorted(k for k in self._snapshot if k not in set(frozen)),
             "unfrozen_by_schedule": {},
         }
 
@@ -177,12 +176,14 @@ class Trainer:
 
     def _verify_frozen(self) -> dict:
         changed = fz.changed(self.model, self._snapshot)
+        params = {n for n, _ in self.model.named_parameters()}
         check = dict(self._frozen_check)
         check.update(
             {
                 "verified": not changed,
                 "changed": changed,
-                "checked": sorted(self._snapshot),
+                "checked_parameters": [k for k in self._snapshot if k in params],
+                "checked_buffers": [k for k in self._snapshot if k not in params],
                 "frozen_elements": int(sum(a.size for a in self._snapshot.values())),
             }
         )
