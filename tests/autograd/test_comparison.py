@@ -141,3 +141,10 @@ def test_masks_feed_where_and_arithmetic():
     y.sum().backward()
     assert x.grad.tolist() == [1.0, 2.0, 2.0]
     assert ((x > 0).float() * x).grad_fn is not None
+
+
+def test_bitwise_not_function_and_operator_errors_differ_like_torch():
+    with pytest.raises(NotImplementedError, match="\"bitwise_not_cpu\" not implemented for "
+                                                  "'Float'"):
+        mt.bitwise_not(mt.tensor([1.0]))
+    assert mt.bitwise_not(mt.tensor([0, 5])).tolist() == [-1, -6]

@@ -388,3 +388,20 @@ def test_positive_and_abs_operator():
     assert abs(x).tolist() == [1.5, 2.0]
     with pytest.raises(RuntimeError, match="The `\\+` operator, on a bool tensor"):
         mt.positive(mt.tensor([True]))
+
+
+def test_promotion_and_kernel_errors_follow_torch():
+    half = mt.tensor([1.0, 2.0], dtype=mt.float16)
+    assert mt.atan2(mt.tensor([1, 2]), half).dtype == mt.float16
+    assert mt.atan2(mt.tensor([1, 2]), mt.tensor([2, 1])).dtype == mt.float32
+    with pytest.raises(NotImplementedError, match="\"fmod_cpu\" not implemented for 'Bool'"):
+        mt.fmod(mt.tensor([True]), True)
+    with pytest.raises(NotImplementedError, match="\"remainder_cpu\" not implemented for"):
+        mt.remainder(mt.tensor([True]), mt.tensor([True]))
+    with pytest.raises(NotImplementedError, match="\"clamp_min_scalar_cpu\" not implemented"):
+        mt.clamp(mt.tensor([True]), min=True)
+    with pytest.raises(RuntimeError, match="expected dtype long int for `end` but got dtype int"):
+        mt.lerp(mt.tensor([1, 2]), mt.tensor([1, 2], dtype=mt.int32), 0.5)
+    with pytest.raises(NotImplementedError, match="\"lerp_kernel_scalar\" not implemented for "
+                                                  "'Long'"):
+        mt.lerp(mt.tensor([1, 2]), mt.tensor([1, 2]), 0.5)

@@ -176,9 +176,17 @@ bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
 def bitwise_not(input: Tensor) -> Tensor:
     data = check_tensor(input, "bitwise_not")._data
     if data.dtype.kind not in "iub":
+        raise NotImplementedError(
+            f"\"bitwise_not_cpu\" not implemented for '{type_name(data.dtype)}'")
+    return Tensor._wrap(np.invert(data))
+
+
+def _invert(self: Tensor) -> Tensor:
+    """`~t`: a TypeError for floating tensors, as torch's operator."""
+    if self._data.dtype.kind not in "iub":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
-    return Tensor._wrap(np.invert(data))
+    return bitwise_not(self)
 
 
 __all__ = [
@@ -200,6 +208,6 @@ Tensor.__ge__ = _dunder(ge)
 Tensor.__and__ = Tensor.__rand__ = _dunder(bitwise_and)
 Tensor.__or__ = Tensor.__ror__ = _dunder(bitwise_or)
 Tensor.__xor__ = Tensor.__rxor__ = _dunder(bitwise_xor)
-Tensor.__invert__ = bitwise_not
+Tensor.__invert__ = _invert
 # Defining __eq__ must not make tensors unhashable: identity hashing, as torch.Tensor.
 Tensor.__hash__ = object.__hash__

@@ -12,7 +12,10 @@ from ..tensor import Tensor
 from ._operands import as_tensor, is_scalar
 from ._support import broadcast_shape, check_tensor, quiet, type_name
 
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half"}
+# The C++ type names torch's lerp uses in its dtype-mismatch message.
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
 
 
 def _cast(arrays, dtype):
@@ -114,14 +117,14 @@ def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     """input + weight * (end - input); weight is a number or a tensor (broadcast)."""
     check_tensor(input, "lerp")
     check_tensor(end, "lerp", "end", 2)
+    if input._data.dtype != end._data.dtype:
+        raise RuntimeError(
+            f"expected dtype {_C_NAMES[input.dtype.name]} for `end` but got dtype "
+            f"{_C_NAMES[end.dtype.name]}"
+        )
     if input._data.dtype.kind != "f":
         raise NotImplementedError(
             f"\"lerp_kernel_scalar\" not implemented for '{type_name(input._data.dtype)}'")
-    if input._data.dtype != end._data.dtype:
-        raise RuntimeError(
-            f"expected dtype {_C_NAMES.get(input.dtype.name)} for `end` but got dtype "
-            f"{_C_NAMES.get(end.dtype.name, end.dtype.name)}"
-        )
     if is_scalar(weight):
         broadcast_shape(input.shape, end.shape)
         return LerpScalar.apply(input, end, weight)

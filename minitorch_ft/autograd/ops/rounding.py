@@ -254,17 +254,21 @@ def floor_divide_arrays(a, b, dtype, rounding_mode: str) -> Tensor:
 def floor_divide(input, other) -> Tensor:
     a, b, dtype = _binary(input, other)
     result = dtype if dtype is not None else (a if isinstance(a, Tensor) else b)._data.dtype
-    if result.kind == "b":
-        raise NotImplementedError("\"div_floor_cpu\" not implemented for 'Bool'")
-    if result.kind != "f":
-        zero_division_check(b)
+    _integer_checks(result, b, "div_floor_cpu")
     return FloorDivide.apply(a, b, dtype=dtype)
+
+
+def _integer_checks(result: np.dtype, divisor, kernel: str) -> None:
+    """No bool kernels, and integer division by zero is an error."""
+    if result.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if result.kind != "f":
+        zero_division_check(divisor)
 
 
 def fmod(input: Tensor, other) -> Tensor:
     a, b, dtype = _binary(check_tensor(input, "fmod"), other)
-    if (dtype or a._data.dtype).kind in "iub":
-        zero_division_check(b)
+    _integer_checks(dtype or a._data.dtype, b, "fmod_cpu")
     if isinstance(b, Tensor):
         return FmodTensor.apply(a, b, dtype=dtype)
     return FmodScalar.apply(a, b, dtype=dtype)
@@ -273,8 +277,7 @@ def fmod(input: Tensor, other) -> Tensor:
 def remainder(input, other) -> Tensor:
     a, b, dtype = _binary(input, other)
     result = dtype if dtype is not None else (a if isinstance(a, Tensor) else b)._data.dtype
-    if result.kind in "iub":
-        zero_division_check(b)
+    _integer_checks(result, b, "remainder_cpu")
     if not isinstance(a, Tensor):
         return RemainderScalarSelf.apply(a, b, dtype=dtype)
     if isinstance(b, Tensor):

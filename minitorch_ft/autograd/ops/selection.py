@@ -189,6 +189,10 @@ def _clamp(input, lo, hi, scalar_op, tensor_op, name: str) -> Tensor:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (lo, hi) if b is not None]
     result = dtypes.result_np_dtype(input, *bounds)
+    if result.kind == "b" and all(is_scalar(b) for b in bounds):
+        kernel = "clamp" if lo is not None and hi is not None else (
+            "clamp_min" if hi is None else "clamp_max")
+        raise NotImplementedError(f"\"{kernel}_scalar_cpu\" not implemented for 'Bool'")
     a = input if result == input._data.dtype else input.to(result)
     if all(is_scalar(b) for b in bounds):
         return scalar_op.apply(a, lo, hi)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import binary_operands
-from ._support import broadcast_shape, floating, quiet
+from ._support import broadcast_shape, check_tensor, floating, quiet
 
 
 class Sin(Op):
@@ -179,11 +180,14 @@ def cosh(input: Tensor) -> Tensor:
 
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise angle of (other, input), promoted to a floating dtype and broadcast."""
-    a = floating(input, "atan2")
-    b = floating(other, "atan2")
-    broadcast_shape(a.shape, b.shape)
-    a, b, dtype = binary_operands(a, b)
-    return Atan2.apply(a, b, dtype=dtype)
+    check_tensor(input, "atan2")
+    check_tensor(other, "atan2", "other", 2)
+    broadcast_shape(input.shape, other.shape)
+    a, b, dtype = binary_operands(input, other)
+    result = dtype or a._data.dtype
+    if result.kind != "f":  # integer pairs compute in the default float dtype
+        result = dtypes.get_default_dtype().np
+    return Atan2.apply(a, b, dtype=result)
 
 
 arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
