@@ -35,11 +35,13 @@ def _root_node(t: Tensor):
 
 
 def _initial_grads(tensors, grad_tensors):
+    if len(tensors) != len(grad_tensors):
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grad_tensors)} gradients")
     grads = []
-    for t, g in zip(tensors, grad_tensors, strict=True):
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors, strict=True)):
         if not t._requires_grad:
             raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn"
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
         if g is None:
             if t._data.size != 1:
@@ -54,8 +56,8 @@ def _initial_grads(tensors, grad_tensors):
             g_arr = g._data if isinstance(g, Tensor) else np.asarray(g, dtype=t._data.dtype)
             if g_arr.shape != t._data.shape:
                 raise RuntimeError(
-                    f"Mismatch in shape: grad_output[0] has a shape of {_fmt(g_arr.shape)} and "
-                    f"output[0] has a shape of {_fmt(t._data.shape)}."
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {_fmt(g_arr.shape)} "
+                    f"and output[{i}] has a shape of {_fmt(t._data.shape)}."
                 )
             grads.append(g_arr)
     return grads
@@ -90,7 +92,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         targets = {}
         for t in inputs:
             if not t._requires_grad:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
+                # torch's wording here (it retains grads of the inputs internally)
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             targets[_root_node(t)] = t
     roots = [_root_node(t) for t in tensors]
     _run(roots, grads, bool(retain_graph), targets, capture=None)
@@ -182,6 +185,8 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
             if type(node) is AccumulateGrad:
                 if targets is None or node in targets:
                     _accumulate(node.variable, grad)
+                    for hook in node.variable.__dict__.get("_post_accumulate_hooks", ()):
+                        hook(node.variable)
                 continue
             if node._retained is not None and capture is None:
                 _retain(node, grad)

@@ -13,7 +13,7 @@ import weakref
 import numpy as np
 
 from . import grad_mode
-from .tensor import Tensor, VersionCounter
+from .tensor import Tensor, VersionCounter, _RemovableHandle
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -74,17 +74,25 @@ class Node:
                     )
         return saved
 
-    def register_hook(self, hook) -> None:
+    def register_hook(self, hook):
         """Run `hook(grad_inputs, grad_outputs)` after this node's backward, like PyTorch."""
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
 
-    def register_prehook(self, hook) -> None:
+    def register_prehook(self, hook):
         """Run `hook(grad_outputs)` before this node's backward; it may return new grads."""
         if self._pre_hooks is None:
             self._pre_hooks = []
-        self._pre_hooks.append(lambda g: _unwrap_prehook(hook, g))
+        wrapped = lambda g: _unwrap_prehook(hook, g)  # noqa: E731
+        self._pre_hooks.append(wrapped)
+        return _RemovableHandle(self._pre_hooks, wrapped)
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for user data attached to this node (torch's `Node.metadata`)."""
+        return self.__dict__.setdefault("_metadata", {})
 
     def _release(self) -> None:
         if self._saved:

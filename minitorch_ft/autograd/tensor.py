@@ -221,6 +221,18 @@ class Tensor:
         hooks.append(wrapped)
         return _RemovableHandle(hooks, wrapped)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call `hook(tensor)` after a gradient was accumulated into this leaf's `.grad`."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient")
+        hooks = self.__dict__.setdefault("_post_accumulate_hooks", [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into each leaf's `.grad`, like `Tensor.backward`."""
         from .engine import backward
@@ -381,7 +393,12 @@ class _TensorHook:
 
     def __call__(self, grad: np.ndarray):
         result = self.hook(Tensor._wrap(grad))
-        return None if result is None else result._data
+        if result is None:
+            return None
+        if result._data.shape != grad.shape:
+            name = getattr(self.hook, "__name__", type(self.hook).__name__)
+            raise RuntimeError(f"hook '{name}' has changed the size of value")
+        return result._data
 
 
 class _RemovableHandle:
