@@ -95,15 +95,19 @@ def parse_key(key, shape: tuple):
     used = sum(_consumed(k) for k in items)
     if used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-    ellipses = [i for i, k in enumerate(items) if k is Ellipsis]
-    if ellipses:
-        at = ellipses[0]
-        items[at:at + 1] = [slice(None)] * (len(shape) - used)
-        items = [k for k in items if k is not Ellipsis]  # later ellipses expand to nothing
+    # (position in the key, item); PyTorch's error messages name the position.
+    placed = []
+    for pos, k in enumerate(items):
+        if k is Ellipsis:  # only the first one expands
+            k, n = slice(None), len(shape) - used
+            used = len(shape)
+            placed.extend([(pos, k)] * n)
+        else:
+            placed.append((pos, k))
     shape = list(shape)
     steps, advanced = [], []
-    dim = real = 0  # position in the result so far / in the original tensor
-    for k in items:
+    dim = 0  # position in the result so far
+    for pos, k in placed:
         if k is None or isinstance(k, bool):
             steps.append(("unsqueeze", dim))
             shape.insert(dim, 1)
@@ -114,33 +118,25 @@ def parse_key(key, shape: tuple):
             size = shape[dim]
             if not -size <= k < size:
                 raise IndexError(
-                    f"index {k} is out of bounds for dimension {real} with size {size}")
+                    f"index {k} is out of bounds for dimension {pos} with size {size}")
             steps.append(("select", dim, k % size))
             shape.pop(dim)
-            real += 1
         elif isinstance(k, slice):
             size = shape[dim]
             if k.step is not None and k.step <= 0:
                 raise ValueError("step must be greater than zero")
             start, stop, step = k.indices(size)
             stop = max(stop, start)
-            # A full slice inside a tuple records nothing; a lone `x[:]` still slices.
-            if single or (start, stop, step) != (0, size, 1):
+            # Inside a tuple, `:`, `0:` and `:n` (n >= size) record nothing; `x[:]` slices.
+            full = (start, stop, step) == (0, size, 1) and k.start in (None, 0)
+            if single or not full:
                 steps.append(("slice", dim, start, stop, step))
                 shape[dim] = len(range(start, stop, step))
             dim += 1
-            real += 1
-        elif k.dtype == np.bool_:
-            _check_mask(k, shape, dim)
-            advanced.append((dim, k))
-            dim += k.ndim
-            real += k.ndim
         else:
-            _check_bounds(k, shape[dim], real)
             advanced.append((dim, k))
-            dim += 1
-            real += 1
-    return steps, _advanced_key(advanced, len(shape))
+            dim += k.ndim if k.dtype == np.bool_ else 1
+    return steps, _advanced_key(advanced, shape)
 
 
 def _check_mask(mask: np.ndarray, shape: list, dim: int) -> None:
@@ -151,24 +147,28 @@ def _check_mask(mask: np.ndarray, shape: list, dim: int) -> None:
                 f"shape of the indexed tensor {_fmt(shape)} at index {dim + j}")
 
 
-def _check_bounds(index: np.ndarray, size: int, real: int) -> None:
+def _check_bounds(index: np.ndarray, size: int, ordinal: int) -> None:
     bad = (index >= size) | (index < -size)
     if bad.any():
-        raise IndexError(f"index {index[bad].flat[0]} is out of bounds for dimension {real} "
+        raise IndexError(f"index {index[bad].flat[0]} is out of bounds for dimension {ordinal} "
                          f"with size {size}")
 
 
-def _advanced_key(advanced: list, ndim: int):
+def _advanced_key(advanced: list, shape: list):
+    """The numpy key for the advanced indices, checked against the shape after view steps."""
     if not advanced:
         return None
-    key: list = [slice(None)] * ndim
-    arrays = []
+    key: list = [slice(None)] * len(shape)
+    arrays, bounds = [], []
     for dim, index in advanced:
         if index.dtype == np.bool_:
+            _check_mask(index, shape, dim)
             parts = np.nonzero(index)  # a mask is the same as its nonzero coordinates
             key[dim:dim + index.ndim] = parts
             arrays.extend(parts)
         else:
+            # PyTorch numbers the offending index among the index tensors.
+            bounds.append((index, shape[dim], len(arrays)))
             key[dim] = index
             arrays.append(index)
     try:
@@ -176,6 +176,8 @@ def _advanced_key(advanced: list, ndim: int):
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
                          "with shapes " + ", ".join(_fmt(a.shape) for a in arrays)) from None
+    for check in bounds:
+        _check_bounds(*check)
     return tuple(key)
 
 
