@@ -134,6 +134,45 @@ def test_hook_on_non_leaf_changes_what_flows_on():
     np.testing.assert_allclose(a.grad.numpy(), [180.0, 360.0])
 
 
+def test_hook_may_not_change_the_size():
+    a = vec(1.0, 2.0)
+
+    def grow(grad):
+        return mt.ones(3)
+
+    a.register_hook(grow)
+    with pytest.raises(RuntimeError, match="hook 'grow' has changed the size of value"):
+        (a * 2).backward(mt.ones(2))
+
+
+def test_post_accumulate_grad_hook_sees_the_new_grad():
+    a = vec(1.0, 2.0)
+    seen = []
+    handle = a.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.tolist()))
+    (a * 2).backward(mt.ones(2))
+    (a * 2).backward(mt.ones(2))
+    handle.remove()
+    (a * 2).backward(mt.ones(2))
+    assert seen == [[2.0, 2.0], [4.0, 4.0]]
+
+
+def test_node_hooks_return_removable_handles():
+    a = vec(1.0, 2.0)
+    b = a * 2
+    calls = []
+    post = b.grad_fn.register_hook(lambda grad_in, grad_out: calls.append(len(grad_in)))
+    pre = b.grad_fn.register_prehook(lambda grad_out: (grad_out[0] * 10,))
+    b.backward(mt.ones(2), retain_graph=True)
+    np.testing.assert_allclose(a.grad.numpy(), [20.0, 20.0])
+    pre.remove()
+    post.remove()
+    b.backward(mt.ones(2))
+    np.testing.assert_allclose(a.grad.numpy(), [22.0, 22.0])
+    assert calls == [2]
+    b.grad_fn.metadata["tag"] = 1
+    assert b.grad_fn.metadata == {"tag": 1}
+
+
 def test_hook_needs_requires_grad():
     with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't "
                                            "require gradient"):

@@ -140,6 +140,56 @@ def hooks(t):
 
 
 @case
+def node_hooks(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    seen = []
+    b.grad_fn.register_hook(lambda grad_in, grad_out: seen.append((len(grad_in), len(grad_out))))
+    handle = b.grad_fn.register_prehook(lambda grad_out: (grad_out[0] * 10,))
+    b.backward(t.ones(2), retain_graph=True)
+    handle.remove()
+    b.backward(t.ones(2))
+    return a.grad, seen
+
+
+@case
+def post_accumulate_grad_hook(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    a.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad * 1))
+    (a * 2).backward(t.ones(2))
+    return seen
+
+
+@case
+def post_accumulate_grad_hook_non_leaf(t):
+    (t.tensor([1.0], requires_grad=True) * 2).register_post_accumulate_grad_hook(print)
+
+
+@case
+def hook_changing_size(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+
+    def grow(grad):
+        return t.ones(3)
+
+    a.register_hook(grow)
+    (a * 2).backward(t.ones(2))
+
+
+@case
+def second_root_without_grad(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    t.autograd.backward([a * 2, t.ones(2)], [t.ones(2), t.ones(2)])
+
+
+@case
+def gradient_count_mismatch(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    t.autograd.grad([a * 2, a * 3], a, grad_outputs=[t.ones(2)])
+
+
+@case
 def backward_inputs(t):
     a = t.tensor([1.0, 2.0], requires_grad=True)
     b = t.tensor([3.0, 4.0], requires_grad=True)
