@@ -306,3 +306,17 @@ def test_random_fill_errors():
         mt.zeros(2, dtype=mt.int64).uniform_()
     with pytest.raises(RuntimeError, match=re.escape(LEAF_ERROR)):
         mt.zeros(2, requires_grad=True).normal_()
+
+
+def test_integer_and_bool_corner_cases():
+    i = mt.tensor([1, -2])
+    assert i.round_().tolist() == [1, -2] and i.floor_().dtype == mt.int64
+    assert i._version.value == 2
+    with pytest.raises(NotImplementedError, match="\"fmod_cpu\" not implemented for 'Bool'"):
+        mt.tensor([True]).fmod_(True)
+    with pytest.raises(RuntimeError, match="result type Long can't be cast to the desired "
+                                           "output type Bool"):
+        mt.tensor([True]).square_()
+    with pytest.raises(TypeError, match=re.escape(
+            "addcmul_(): argument 'tensor1' (position 1) must be Tensor, not int")):
+        mt.ones(2).addcmul_(2, mt.ones(2))

@@ -113,6 +113,12 @@ def _result(*operands) -> np.dtype | None:
     return None if all(t._data.dtype == result for t in tensors) else result
 
 
+def _check_operands(name: str, *tensors) -> None:
+    for position, (arg, t) in enumerate(zip(("input", "tensor1", "tensor2"), tensors,
+                                             strict=True)):
+        check_tensor(t, name, arg, position + 1)
+
+
 def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     """input + weight * (end - input); weight is a number or a tensor (broadcast)."""
     check_tensor(input, "lerp")
@@ -135,6 +141,7 @@ def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
     """input + value * tensor1 * tensor2, one node (AddcmulBackward0)."""
+    _check_operands("addcmul", input, tensor1, tensor2)
     broadcast_shape(input.shape, tensor1.shape, tensor2.shape)
     return Addcmul.apply(input, tensor1, tensor2, value=value,
                          dtype=_result(input, tensor1, tensor2))
@@ -142,6 +149,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
     """input + value * tensor1 / tensor2, one node (AddcdivBackward0); true division."""
+    _check_operands("addcdiv", input, tensor1, tensor2)
     if tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub":
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future  release "

@@ -17,7 +17,7 @@ import numpy as np
 from .. import grad_mode
 from ..tensor import Tensor
 from . import arithmetic, elementwise  # noqa: F401 - attach the Tensor methods used below
-from ._support import broadcast_shape, quiet, type_name
+from ._support import broadcast_shape, check_tensor, quiet, type_name
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
@@ -125,7 +125,8 @@ def _binary(ufunc, out_of_place, floating: bool = False):
 
     @quiet
     def inplace(self: Tensor, other) -> Tensor:
-        if must_record(self, other):
+        # bool tensors take the out-of-place path, which has torch's errors for them
+        if must_record(self, other) or self._data.dtype.kind == "b":
             return apply_inplace(self, out_of_place, other)
         check_cast(2 if floating else max(_category(self), _category(other)), self)
         o = other._data if isinstance(other, Tensor) else other
@@ -144,7 +145,7 @@ def _unary(ufunc, out_of_place, floating: bool = False):
 
     @quiet
     def inplace(self: Tensor) -> Tensor:
-        if must_record(self):
+        if must_record(self) or self._data.dtype.kind == "b":
             return apply_inplace(self, out_of_place)
         check_cast(2 if floating else 0, self)
         if ufunc is None:
@@ -173,7 +174,7 @@ def add_(self: Tensor, other, *, alpha=1) -> Tensor:
 
 
 def sub_(self: Tensor, other, *, alpha=1) -> Tensor:
-    if must_record(self, other):
+    if must_record(self, other) or _category(other) == 0:
         return apply_inplace(self, lambda t, o: t.sub(o, alpha=alpha), other)
     return _sub(self, _scaled(other, alpha) if alpha != 1 else other)
 
@@ -196,10 +197,11 @@ clamp_min_ = _binary(np.maximum, Tensor.clamp_min)
 clamp_max_ = _binary(np.minimum, Tensor.clamp_max)
 neg_ = _unary(np.negative, Tensor.neg)
 abs_ = _unary(np.abs, Tensor.abs)
-floor_ = _unary(np.floor, Tensor.floor)
-ceil_ = _unary(np.ceil, Tensor.ceil)
-trunc_ = _unary(np.trunc, Tensor.trunc)
-round_ = _unary(np.rint, Tensor.round)
+# Rounding keeps integer tensors as they are, which the out-of-place functions know.
+floor_ = _unary(None, Tensor.floor)
+ceil_ = _unary(None, Tensor.ceil)
+trunc_ = _unary(None, Tensor.trunc)
+round_ = _unary(None, Tensor.round)
 sign_ = _unary(None, Tensor.sign)
 exp_ = _unary(np.exp, Tensor.exp, floating=True)
 log_ = _unary(np.log, Tensor.log, floating=True)
@@ -211,11 +213,11 @@ cos_ = _unary(np.cos, Tensor.cos, floating=True)
 tanh_ = _unary(np.tanh, Tensor.tanh, floating=True)
 sigmoid_ = _unary(None, Tensor.sigmoid, floating=True)
 erf_ = _unary(None, Tensor.erf, floating=True)
-square_ = _unary(np.square, Tensor.square)
+square_ = _unary(None, Tensor.square)
 
 
 def clamp_(self: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
-    if must_record(self, min, max):
+    if must_record(self, min, max) or self._data.dtype.kind == "b":
         return apply_inplace(self, lambda t, lo, hi: t.clamp(lo, hi), min, max)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -241,6 +243,8 @@ def lerp_(self: Tensor, end: Tensor, weight) -> Tensor:
 
 
 def addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    check_tensor(tensor1, "addcmul_", "tensor1", 1)
+    check_tensor(tensor2, "addcmul_", "tensor2", 2)
     if must_record(self, tensor1, tensor2):
         return apply_inplace(self, lambda t, a, b: t.addcmul(a, b, value=value),
                              tensor1, tensor2)
@@ -252,6 +256,8 @@ def addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
 
 
 def addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    check_tensor(tensor1, "addcdiv_", "tensor1", 1)
+    check_tensor(tensor2, "addcdiv_", "tensor2", 2)
     if must_record(self, tensor1, tensor2) or tensor1._data.dtype.kind != "f":
         return apply_inplace(self, lambda t, a, b: t.addcdiv(a, b, value=value),
                              tensor1, tensor2)
