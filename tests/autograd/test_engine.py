@@ -8,8 +8,11 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minitorch_ft as mt
+from minitorch_ft.autograd.engine import unbroadcast
 from minitorch_ft.autograd.function import Node, Op
 
 
@@ -220,6 +223,40 @@ def test_autograd_grad_of_non_leaf():
     b = a * 3
     (gb,) = mt.autograd.grad(b * b, b, grad_outputs=mt.ones(2))
     np.testing.assert_allclose(gb.numpy(), [6.0, 12.0])
+
+
+@st.composite
+def _broadcast_pair(draw):
+    """Two shapes that broadcast together, with dropped leading dims and size-1 dims."""
+    full = draw(st.lists(st.integers(1, 4), min_size=0, max_size=4))
+    shapes = []
+    for _ in range(2):
+        drop = draw(st.integers(0, len(full)))
+        shapes.append(tuple(1 if draw(st.booleans()) else n for n in full[drop:]))
+    return shapes
+
+
+@settings(max_examples=60, deadline=None)
+@given(_broadcast_pair())
+def test_broadcast_gradients_reduce_to_each_input(shapes):
+    rng = np.random.default_rng(0)
+    a = mt.tensor(rng.standard_normal(shapes[0]), dtype=mt.float64, requires_grad=True)
+    b = mt.tensor(rng.standard_normal(shapes[1]), dtype=mt.float64, requires_grad=True)
+    out = a * b + a
+    seed = rng.standard_normal(out.shape)
+    out.backward(mt.tensor(seed))
+    expand_b = np.broadcast_to(b.detach().numpy(), out.shape)
+    expand_a = np.broadcast_to(a.detach().numpy(), out.shape)
+    np.testing.assert_allclose(a.grad.numpy(), unbroadcast(seed * (expand_b + 1), shapes[0]))
+    np.testing.assert_allclose(b.grad.numpy(), unbroadcast(seed * expand_a, shapes[1]))
+    assert a.grad.shape == shapes[0] and b.grad.shape == shapes[1]
+
+
+def test_unbroadcast_sums_leading_and_unit_dims():
+    grad = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_allclose(unbroadcast(grad, (3, 1)), grad.sum(axis=(0, 2))[:, None])
+    np.testing.assert_allclose(unbroadcast(grad, ()), grad.sum())
+    assert unbroadcast(grad, (2, 3, 4)) is grad
 
 
 def test_next_functions_structure():
