@@ -158,6 +158,8 @@ def _pieces(op, input: Tensor, axis: int, sizes) -> tuple:
 
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     """Pieces of `split_size` along `dim` (the last may be smaller), or of the given sizes."""
+    if tensor.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     axis = _wrap_dim(dim, tensor.ndim)
     size = tensor.shape[axis]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -182,6 +184,8 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """At most `chunks` pieces of equal size ceil(n / chunks) along `dim`."""
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     axis = _wrap_dim(dim, input.ndim)
@@ -253,6 +257,11 @@ class Flip(Op):
 
 def flip(input: Tensor, *dims) -> Tensor:
     """Reverse the element order along each of `dims`."""
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    if dims[0] is None:
+        raise TypeError("flip(): argument 'dims' (position 1) must be tuple of ints, not "
+                        "NoneType")
     dims = sizes_arg(dims)
     axes = reduce_axes(dims, input.ndim) if dims else ()
     return Flip.apply(input, axes=axes)
@@ -289,7 +298,7 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, "
                            f"dims:{len(dims_t)}")
     if input.ndim == 0:
-        return Roll.apply(input, shifts=0, axes=None)
+        raise IndexError(f"Dimension specified as {dims_t[0]} but tensor has no dimensions")
     axes = tuple(_wrap_dim(d, input.ndim) for d in dims_t)
     return Roll.apply(input, shifts=shifts_t, axes=axes)
 

@@ -374,6 +374,9 @@ class Norm(Op):
 
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """The vector p-norm over `dim` (all elements by default); 'fro' is the 2-norm."""
+    if isinstance(dim, (tuple, list)) and len(dim) > 2 and p in ("fro", None):
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                           + " ".join(str(d) for d in dim))
     if isinstance(p, str):
         if p != "fro":
             raise NotImplementedError(f"norm with p='{p}' is not supported by minitorch_ft")
@@ -387,7 +390,10 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 
 
 def _logical_reduce(ufunc, input: Tensor, dim, keepdim: bool) -> Tensor:
-    out = ufunc.reduce(input._data != 0, axis=reduce_axes(dim, input.ndim), keepdims=keepdim)
+    # Unlike sum, all/any read an empty dim list as "reduce nothing".
+    empty = isinstance(dim, (tuple, list)) and not dim
+    axes = () if empty else reduce_axes(dim, input.ndim)
+    out = ufunc.reduce(input._data != 0, axis=axes, keepdims=keepdim)
     # uint8 inputs keep their dtype, as PyTorch's all/any do.
     return Tensor._wrap(np.asarray(out, np.uint8 if input._data.dtype == np.uint8 else bool))
 

@@ -222,6 +222,8 @@ def movedim(input: Tensor, source, destination) -> Tensor:
     dst = [destination] if isinstance(destination, int) else list(destination)
     src = [_wrap_dim(d, n) for d in src]
     dst = [_wrap_dim(d, n) for d in dst]
+    if n == 0:
+        return Alias.apply(input)
     order: list = [None] * n
     for s, d in zip(src, dst, strict=True):
         order[d] = s
@@ -443,6 +445,8 @@ class Alias(Op):
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice at `index` along `dim`, with that dim removed (a view)."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     axis = _wrap_dim(dim, input.ndim)
     size = input.shape[axis]
     if not -size <= index < size:
@@ -453,6 +457,8 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """Elements start..start+length along `dim` (a view)."""
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     axis = _wrap_dim(dim, input.ndim)
     size = input.shape[axis]
     start = operator.index(start)
