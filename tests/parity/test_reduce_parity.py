@@ -68,7 +68,7 @@ def test_reduction_parity(name, array):
     "x.sum()", "x.sum(0)", "x.prod()", "x.cumsum(1)", "x.max()", "x.max(1)[1]", "x.argmax()",
     "x.argmin(1, keepdim=True)", "x.amax(0)", "x.all()", "x.any(1)", "x.count_nonzero(0)",
     "(x > 2).sum()", "(x > 2).all(0)", "x.to(L.uint8).any()", "x.int().sum()",
-    "x.mean(dtype=L.float32)", "x.logsumexp(1)",
+    "x.mean(dtype=L.float32)", "x.logsumexp(1)", "x.all(())", "x.any([])", "x.count_nonzero(())",
 ])
 def test_integer_reduction_parity(expr):
     compare(lambda x: eval(expr, {"x": x, "L": mt}), lambda x: eval(expr, {"x": x, "L": torch}),

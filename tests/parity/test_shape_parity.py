@@ -94,7 +94,9 @@ def test_join_parity(expr):
     "x.repeat(2)", "x.repeat(-1, 1, 1)", "x.flip(0, 0)", "x.roll((1, 2), 0)",
     "x.flatten(2, 1)", "x.unflatten(1, (2, 2))", "x.transpose(0, 3)", "x[0, 0].mT", "x.H",
     "x.squeeze(3)", "x.unsqueeze(4)", "x.movedim(0, 3)", "L.ones(0, 3).reshape(0, -1)",
-    "x.select(1, 3)",
+    "x.select(1, 3)", "x[0, 0, 0].select(0, -1)", "x[0, 0, 0].narrow(0, 0, 1)",
+    "x[0, 0, 0].split(1)", "x[0, 0, 0].chunk(2)", "x[0, 0, 0].roll(1, 0)", "x.flip(None)",
+    "x.norm(dim=(0, 1, 2))",
 ])
 def test_error_parity(expr):
     with pytest.raises(Exception) as ours:
