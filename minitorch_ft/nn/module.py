@@ -6,6 +6,7 @@ ordered dicts, so iteration, `state_dict()` keys and `repr` follow PyTorch's ord
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
@@ -28,6 +29,15 @@ def _forward_unimplemented(self, *args) -> None:
     raise NotImplementedError(
         f'Module [{type(self).__name__}] is missing the required "forward" function'
     )
+
+
+def _copy_tensor(t: Tensor, memo: dict) -> Tensor:
+    if isinstance(t, Parameter):
+        return t.__deepcopy__(memo)
+    result = Tensor._wrap(t._data.copy(), t._requires_grad and t.grad_fn is None)
+    if t._grad is not None:
+        result._grad = Tensor._wrap(t._grad._data.copy())
+    return result
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -481,6 +491,20 @@ class Module(StateDictMixin):
 
     def share_memory(self) -> Module:
         return self
+
+    def __deepcopy__(self, memo: dict) -> Module:
+        """copy.deepcopy(model): fresh copies of every parameter and buffer (shared ones stay
+        shared), since Tensors refuse the pickle protocol deepcopy falls back on."""
+        for module in self.modules():
+            for store in (module._parameters, module._buffers):
+                for t in store.values():
+                    if t is not None and id(t) not in memo:
+                        memo[id(t)] = _copy_tensor(t, memo)
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            object.__setattr__(new, key, copy.deepcopy(value, memo))
+        return new
 
     # ----- printing ---------------------------------------------------------------------
     def _get_name(self) -> str:

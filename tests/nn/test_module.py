@@ -269,3 +269,18 @@ def test_hooks_with_kwargs_prepend_and_always_call():
 def test_dir_lists_registered_names():
     names = dir(Net())
     assert {"fc1", "scale", "forward"} <= set(names)
+
+
+def test_deepcopy_copies_parameters_and_buffers_keeping_sharing():
+    import copy
+
+    net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    net[1].weight = net[0].bias
+    net(mt.randn(3, 2)).sum().backward()
+    clone = copy.deepcopy(net)
+    assert clone[0].weight is not net[0].weight and isinstance(clone[0].weight, nn.Parameter)
+    assert clone[1].weight is clone[0].bias  # sharing survives the copy
+    np.testing.assert_array_equal(clone[1].running_mean.numpy(), net[1].running_mean.numpy())
+    np.testing.assert_array_equal(clone[0].weight.grad.numpy(), net[0].weight.grad.numpy())
+    clone[0].weight.data.numpy()[...] = 0
+    assert net[0].weight.detach().numpy().any()

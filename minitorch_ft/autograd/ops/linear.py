@@ -76,6 +76,19 @@ def _dims(shape) -> str:
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """`torch.nn.functional.linear`: input @ weight.T + bias, with PyTorch's errors."""
+    x, w = input._data, weight._data
+    # Fast path for the common case (2-D batch, matching dtypes and sizes): no checks to run.
+    if x.ndim == 2 and w.ndim == 2 and x.shape[1] == w.shape[1] and x.dtype == w.dtype:
+        if bias is None:
+            return _LinearMm.apply(input, weight)
+        b = bias._data
+        if b.ndim == 1 and b.shape[0] == w.shape[0] and b.dtype == x.dtype:
+            return Addmm.apply(input, weight, bias)
+    return _linear_checked(input, weight, bias)
+
+
+def _linear_checked(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+    """The general path: other ranks, broadcast biases, and PyTorch's error messages."""
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(
             "both arguments to linear need to be at least 1D, but they are "

@@ -17,15 +17,25 @@ from ..tensor import Tensor
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _softplus_neg(x: np.ndarray) -> np.ndarray:
-    """log(1 + exp(-x)), stable for any magnitude: log1p(exp(-|x|)) + max(-x, 0)."""
-    return np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
+def _softplus_neg(x: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
+    """log(1 + exp(-x)), stable for any magnitude: log1p(exp(-|x|)) + max(-x, 0).
+
+    `e` is exp(-|x|) when the caller already has it.
+    """
+    if e is None:
+        e = np.exp(-np.abs(x))
+    return np.log1p(e) + np.maximum(-x, 0)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """Stable logistic: exp of a non-positive number only."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+def _sigmoid(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Stable logistic from e = exp(-|x|) (exp of a non-positive number only)."""
+    return (np.where(x >= 0, 1, e) / (1 + e)).astype(x.dtype, copy=False)
+
+
+def _fit(grad: np.ndarray, like: np.ndarray) -> np.ndarray:
+    if grad.shape != like.shape:
+        grad = np.broadcast_to(grad, like.shape)
+    return grad.astype(like.dtype, copy=False)
 
 
 class BinaryCrossEntropyWithLogits(Op):
@@ -33,43 +43,44 @@ class BinaryCrossEntropyWithLogits(Op):
 
     @staticmethod
     def forward(ctx, x, t, weight, pos_weight, reduction):
-        log_sig_neg = _softplus_neg(x)  # -log(sigmoid(x)), stable
+        e = np.exp(-np.abs(x))  # kept for backward's sigmoid
+        log_sig_neg = _softplus_neg(x, e)  # -log(sigmoid(x)), stable
         if pos_weight is None:
             loss = (1 - t) * x + log_sig_neg
         else:
             loss = (1 - t) * x + (1 + (pos_weight - 1) * t) * log_sig_neg
         if weight is not None:
             loss = loss * weight
-        ctx.save_for_backward(x, t, weight, pos_weight)
+        ctx.save_for_backward(x, t, weight, pos_weight, e)
         ctx.reduction = reduction
         dtype = np.result_type(x.dtype, t.dtype)  # weights do not promote, as in PyTorch
-        if reduction == "mean":
-            return np.asarray(loss.mean(), dtype=dtype)
+        if reduction == "mean":  # sum / n: cheaper than numpy's mean() for small batches
+            return np.asarray(loss.sum() / loss.size, dtype=dtype)
         if reduction == "sum":
             return np.asarray(loss.sum(), dtype=dtype)
         return loss.astype(dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        x, t, weight, pos_weight = ctx.saved
+        x, t, weight, pos_weight, e = ctx.saved
         scale = grad / x.size if ctx.reduction == "mean" else grad
         if weight is not None:
             scale = scale * weight
         need_x, need_t = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         grad_x = grad_t = None
         if need_x:
-            s = _sigmoid(x)
+            s = _sigmoid(x, e)
             if pos_weight is None:
                 grad_x = scale * (s - t)
             else:
                 grad_x = scale * (s * (pos_weight * t + 1 - t) - pos_weight * t)
-            grad_x = np.broadcast_to(grad_x, x.shape).astype(x.dtype, copy=False)
+            grad_x = _fit(grad_x, x)
         if need_t:
             if pos_weight is None:
                 grad_t = -scale * x
             else:
-                grad_t = scale * ((pos_weight - 1) * _softplus_neg(x) - x)
-            grad_t = np.broadcast_to(grad_t, t.shape).astype(t.dtype, copy=False)
+                grad_t = scale * ((pos_weight - 1) * _softplus_neg(x, e) - x)
+            grad_t = _fit(grad_t, t)
         return grad_x, grad_t, None, None, None
 
 

@@ -23,8 +23,8 @@ def named(base: type, name: str) -> type:
 
 
 def _reduce(loss: np.ndarray, reduction: str, dtype) -> np.ndarray:
-    if reduction == "mean":
-        return np.asarray(loss.mean(), dtype=dtype)
+    if reduction == "mean":  # sum / n: numpy's mean() costs several microseconds more
+        return np.asarray(loss.sum() / loss.size, dtype=dtype)
     if reduction == "sum":
         return np.asarray(loss.sum(), dtype=dtype)
     return loss.astype(dtype, copy=False)
