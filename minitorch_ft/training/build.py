@@ -118,7 +118,7 @@ def load_arrays(cfg: Config, checks: _Checks) -> tuple[np.ndarray, ...] | None:
             )
             train, val = split(table, d.val_fraction, d.seed, d.path)
         except CSVError as exc:
-            checks.fail("data.path", str(exc).removeprefix(f"{d.path}: "), source=d.path)
+            checks.fail(None, str(exc).removeprefix(f"{d.path}: "), source=d.path)
             return None
         if kind != "regression" and np.unique(train.y).size < 2:
             checks.fail(

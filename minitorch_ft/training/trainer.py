@@ -162,6 +162,8 @@ class Trainer:
             for group in grp.build(
                 self.model, names, [], lr, wd, self.no_decay_bias_and_norm, default_name=label
             ):
+                if "param_names" not in self.optimizer.param_groups[0]:
+                    del group["param_names"]  # torch refuses to mix named and unnamed groups
                 self.optimizer.add_param_group(group)
                 grp.cover_new_group(self.scheduler, self.optimizer.param_groups[-1])
             self._frozen_check["unfrozen_by_schedule"][str(epoch)] = names
