@@ -369,7 +369,7 @@ def setitem(self: Tensor, key, value) -> None:
     elif advanced is not None:
         op = IndexPut
     else:
-        op = Copy if value.ndim or value._requires_grad else Fill
+        op = Copy if value.ndim else Fill
     in_place(self, op, value, steps=steps, key=advanced, through_view=bool(steps))
 
 
