@@ -78,7 +78,7 @@ def _consumed(k) -> int:
     return 1
 
 
-def parse_key(key, shape: tuple):
+def parse_key(key, shape: tuple, write: bool = False):
     """Split a key into view steps and an advanced (numpy) key for the viewed result.
 
     Steps are ("unsqueeze", dim), ("select", dim, i) or ("slice", dim, start, stop, step).
@@ -90,7 +90,7 @@ def parse_key(key, shape: tuple):
             "will be interpreted as tensor index, x[torch.tensor(seq)], which will result "
             "either in an error or a different result", UserWarning, stacklevel=3)
         key = tuple(key)
-    single = isinstance(key, slice)
+    single = isinstance(key, slice) and not write  # `x[:]` reads a slice, writes the whole
     items = [_as_index(k) for k in (key if isinstance(key, tuple) else (key,))]
     used = sum(_consumed(k) for k in items)
     if used > len(shape):
@@ -358,7 +358,7 @@ Copy._node_type.name = lambda self: "torch::autograd::CopyBackwards"
 
 def setitem(self: Tensor, key, value) -> None:
     """`tensor[key] = value` in place; recorded in the graph as PyTorch's CopySlices does."""
-    steps, advanced = parse_key(key, self._data.shape)
+    steps, advanced = parse_key(key, self._data.shape, write=True)
     view = apply_steps(self._data, steps)
     result_shape = view[advanced].shape if advanced is not None else view.shape
     if not isinstance(value, Tensor):
