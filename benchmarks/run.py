@@ -17,7 +17,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-SUITES = ("bench_autograd", "bench_train", "bench_optim", "bench_trainer")
+SUITES = ("bench_autograd", "bench_train", "bench_optim", "bench_trainer", "bench_nn")
 
 
 def machine_info() -> list[str]:
