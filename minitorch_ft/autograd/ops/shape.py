@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ..function import Op
+from ..function import _TYPE_NAMES, Op
 from ..tensor import Tensor, _wrap_dim
 from .conversion import Clone
 
@@ -279,7 +279,7 @@ def expand(input: Tensor, *sizes) -> Tensor:
     lead = len(sizes) - len(shape)
     if lead < 0:
         raise RuntimeError(
-            f"expand(torch.{_type_name(input)}{{{_fmt(shape)}}}, size={_fmt(sizes)}): the "
+            f"expand(torch.{_TYPE_NAMES.get(input._data.dtype.name, 'Tensor')}{{{_fmt(shape)}}}, size={_fmt(sizes)}): the "
             f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
             f"dimensions in the tensor ({len(shape)})"
         )
@@ -302,12 +302,6 @@ def expand(input: Tensor, *sizes) -> Tensor:
             )
         target.append(s)
     return Expand.apply(input, shape=tuple(target))
-
-
-def _type_name(input: Tensor) -> str:
-    from ..function import _TYPE_NAMES
-
-    return _TYPE_NAMES.get(input._data.dtype.name, "Tensor")
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
