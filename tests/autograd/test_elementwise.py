@@ -142,7 +142,7 @@ def test_erf_accuracy(dtype):
     xs = np.concatenate([np.linspace(-7, 7, 2001), [1e-300, -1e-8, 0.0, 30.0, -30.0]])
     got = _erf.erf(xs.astype(dtype))
     want = np.array([math.erf(v) for v in xs.astype(dtype).astype(np.float64)])
-    tol = 2e-15 if dtype == np.float64 else 1.2e-7
+    tol = 2e-15 if dtype == np.float64 else 2e-7  # float32: within 3 ulp
     np.testing.assert_allclose(got, want, rtol=tol, atol=1e-300)
     got_c = _erf.erfc(xs.astype(dtype))
     want_c = np.array([math.erfc(v) for v in xs.astype(dtype).astype(np.float64)])

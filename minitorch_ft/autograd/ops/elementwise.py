@@ -260,9 +260,16 @@ class Abs(Op):
 
 def sigmoid_array(a: np.ndarray) -> np.ndarray:
     """Numerically stable logistic: exp only ever sees -|a|, so it cannot overflow."""
-    e = np.exp(-np.abs(a))
-    r = 1 / (1 + e)
-    return np.where(a >= 0, r, e * r)
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return sigmoid_array(a.reshape(1)).reshape(())
+    e = np.abs(a)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    r = e + 1
+    np.reciprocal(r, out=r)  # sigmoid(|a|)
+    e *= r  # sigmoid(-|a|)
+    return np.where(a >= 0, r, e)
 
 
 def exp(input: Tensor) -> Tensor:
