@@ -248,7 +248,10 @@ _NULL_CTX = _NullCtx()
 class FunctionCtx(Node):
     """The ctx of a user-defined Function: saved tensors, flags and attributes."""
 
-    __slots__ = ("_saved_tensors", "_materialize", "_non_differentiable")
+    __slots__ = ("_saved_tensors", "_materialize", "_non_differentiable", "_dirty")
+
+    def __repr__(self) -> str:
+        return f"<torch.autograd.function.{type(self).__name__} object at {id(self):#x}>"
 
     def save_for_backward(self, *tensors) -> None:
         self._saved_tensors = tensors
@@ -265,6 +268,10 @@ class FunctionCtx(Node):
 
     def mark_non_differentiable(self, *tensors) -> None:
         self._non_differentiable = {id(t) for t in tensors}
+
+    def mark_dirty(self, *tensors) -> None:
+        """Declare inputs that forward modified in place (and returns as outputs)."""
+        self._dirty = {id(t) for t in tensors}
 
     def set_materialize_grads(self, value: bool) -> None:
         self._materialize = value
@@ -304,7 +311,7 @@ class Function(metaclass=_FunctionMeta):
         ctx = cls._backward_cls()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         ctx._materialize = True
-        ctx._non_differentiable = ()
+        ctx._non_differentiable = ctx._dirty = ()
         with grad_mode.no_grad():
             if cls.setup_context is not Function.setup_context:
                 outputs = cls.forward(*args, **kwargs)
@@ -314,6 +321,13 @@ class Function(metaclass=_FunctionMeta):
         record = grad_mode._state.enabled and any(ctx.needs_input_grad)
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
+        for o in outs:
+            if id(o) not in ctx._dirty:
+                continue
+            if o.grad_fn is None and o._requires_grad and grad_mode._state.enabled:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad has been used in an in-place operation.")
+            o._version.value += 1  # torch counts mark_dirty as one more in-place change
         if record:
             # backward receives zeros for the non-differentiable outputs, as in torch
             differentiable = [isinstance(o, Tensor) and id(o) not in ctx._non_differentiable
@@ -328,7 +342,9 @@ class Function(metaclass=_FunctionMeta):
             ctx._shapes = tuple(a.shape if isinstance(a, Tensor) else None for a in args)
             wrapped = []
             for o, diff in zip(outs, differentiable, strict=True):
-                if diff:
+                if diff and id(o) in ctx._dirty:
+                    o.grad_fn, o._requires_grad = ctx, True  # rebased in place (mark_dirty)
+                elif diff:
                     # The output is a new node's result even when forward returned an input.
                     o = Tensor._wrap(o._data, o._data.dtype.kind == "f", ctx, o._version)
                 wrapped.append(o)

@@ -229,3 +229,31 @@ def test_modifying_a_saved_input_in_place_is_caught():
             "[torch.FloatTensor [2]], which is output 0 of Add, is at version 1; expected "
             "version 0 instead.")):
         y.backward(torch.ones(2))
+
+
+class AddOneInPlace(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        x.add_(1)
+        ctx.mark_dirty(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def test_mark_dirty_rebases_the_input():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 1
+    c = AddOneInPlace.apply(b)
+    assert c is b and b.tolist() == [2.0, 3.0]
+    assert re.fullmatch(r"<torch\.autograd\.function\.AddOneInPlaceBackward object at "
+                        r"0x[0-9a-f]+>", repr(b.grad_fn))
+    c.backward(torch.ones(2))
+    assert a.grad.tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad has been used "
+                                           "in an in-place operation."):
+        AddOneInPlace.apply(a)
+    plain = torch.tensor([1.0])
+    assert AddOneInPlace.apply(plain) is plain and plain.tolist() == [2.0]

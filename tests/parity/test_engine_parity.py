@@ -288,6 +288,28 @@ def inplace_on_leaf(t):
     t.tensor([1.0], requires_grad=True).mul_(2)
 
 
+@case
+def function_mark_dirty(t):
+    class AddOne(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 1
+    c = AddOne.apply(b)
+    c.backward(t.ones(2))
+    plain = t.tensor([1.0])
+    AddOne.apply(plain)
+    return c is b, c, a.grad, b._version if t is torch else b._version.value, plain
+
+
 # ----- grad modes ---------------------------------------------------------------------------
 @case
 def grad_modes(t):
