@@ -320,3 +320,47 @@ def test_integer_and_bool_corner_cases():
     with pytest.raises(TypeError, match=re.escape(
             "addcmul_(): argument 'tensor1' (position 1) must be Tensor, not int")):
         mt.ones(2).addcmul_(2, mt.ones(2))
+
+
+# ----- in-place through views ------------------------------------------------------------
+VIEW_CALLS = {
+    "row_mul": lambda y, w: y[0].mul_(w),
+    "column_add": lambda y, w: y[:, 1].add_(w[:2]),
+    "transpose_exp": lambda y, w: y.t().exp_(),
+    "slice_clamp": lambda y, w: y[:, 1:].clamp_(-0.5, 0.5),
+    "view_relu": lambda y, w: y.view(6).relu_(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_CALLS))
+def test_in_place_through_a_view_rewrites_the_base_history(name):
+    x = leaf((2, 3), seed=3, away_from=(-0.5, 0.5, 0.0))
+    w = leaf((3,), seed=4)
+
+    def fn(a, b):
+        y = a * 2
+        VIEW_CALLS[name](y, b)
+        if mt.is_grad_enabled():
+            assert y.grad_fn.name() == "torch::autograd::CopySlices"
+        return y
+
+    check_grad(fn, x, w)
+
+
+def test_view_of_a_leaf_refuses_in_place_ops():
+    w = mt.ones(2, 3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="^a view of a leaf Variable that requires grad is "
+                                           "being used in an in-place operation.$"):
+        w[0].mul_(2)
+    with mt.no_grad():
+        w[0].mul_(2)
+    assert w.tolist()[0] == [2.0, 2.0, 2.0] and w.is_leaf
+
+
+def test_writing_a_grad_tensor_into_a_view_of_a_plain_tensor():
+    w = mt.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    e = mt.zeros(2, 3)
+    e[1].add_(w)
+    assert e.requires_grad and e.grad_fn.name() == "torch::autograd::CopySlices"
+    (e * 2).sum().backward()
+    assert w.grad.tolist() == [2.0, 2.0, 2.0]

@@ -120,3 +120,19 @@ def test_saved_tensor_modified_raises_in_both():
         z.add_(1)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             z.sum().backward()
+
+
+@pytest.mark.parametrize("call", [
+    lambda y, w: y[0].mul_(w), lambda y, w: y[:, 1].add_(w[:2]),
+    lambda y, w: y.t().exp_(), lambda y, w: y[:, 1:].clamp_(-0.5, 0.5),
+    lambda y, w: y[1].copy_(w), lambda y, w: y.view(6)[2:5].sigmoid_(),
+])
+def test_in_place_through_views(call):
+    def run(x, w):
+        y = x * 1.5
+        call(y, w)
+        return y
+
+    rng = np.random.default_rng(2)
+    compare(run, run, rng.uniform(-2, 2, (2, 3)).astype(np.float32),
+            rng.uniform(-2, 2, (3,)).astype(np.float32))

@@ -15,9 +15,11 @@ import weakref
 import numpy as np
 
 from .. import grad_mode
+from ..function import Op
 from ..tensor import Tensor
 from . import arithmetic, elementwise  # noqa: F401 - attach the Tensor methods used below
 from ._support import broadcast_shape, check_tensor, quiet, type_name
+from .indexing import AsStrided, flat_positions
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
@@ -40,6 +42,12 @@ def must_record(self: Tensor, *others) -> bool:
         if self.grad_fn is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation."
+            )
+        base = self._base
+        if base is not None and base.grad_fn is None and base._requires_grad:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation."
             )
         return True
     for o in others:
@@ -103,9 +111,45 @@ def apply_inplace(self: Tensor, fn, *args) -> Tensor:
     _adopt_saved_output(node, result, self)
     if self._retains_grad:
         node._retained = weakref.ref(self)
-    self.grad_fn = node
+    positions = None if self._base is None else flat_positions(self._base._data, self._data)
+    if positions is not None:
+        _rebase_view(self, result, positions)
+    else:
+        self.grad_fn = node
     self._requires_grad = True
     return self
+
+
+class ViewWrite(Op):
+    """The base of a view that was written in place (PyTorch's CopySlices): the written
+    elements' gradient goes to the in-place op's node, the rest to the base's old history."""
+
+    grad_fn_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, written, positions):
+        ctx.positions = positions
+        return base
+
+    @staticmethod
+    def backward(ctx, grad):
+        part = grad.reshape(-1)[ctx.positions]
+        grad_base = None
+        if ctx.needs_input_grad[0]:
+            grad_base = grad.copy()
+            grad_base.reshape(-1)[ctx.positions] = 0
+        return grad_base, part, None
+
+
+ViewWrite._node_type.name = lambda self: "torch::autograd::CopySlices"
+
+
+def _rebase_view(view: Tensor, result: Tensor, positions: np.ndarray) -> None:
+    """After an in-place op on a view, the base (and the view through it) take the new history."""
+    base = view._base
+    written = ViewWrite.apply(base, result, positions)
+    base.grad_fn, base._requires_grad = written.grad_fn, True
+    view.grad_fn = AsStrided.apply(base, positions=positions).grad_fn
 
 
 def _adopt_saved_output(node, result: Tensor, self: Tensor) -> None:
