@@ -20,6 +20,7 @@ from ..autograd.tensor import Tensor, _wrap_dim
 from .functional_activation import *  # noqa: F403 - re-exported as F.<activation>
 from .functional_activation import __all__ as _activation_names
 from .functional_loss import (  # noqa: F401 - re-exported as F.<loss>
+    _scalar,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -39,6 +40,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_scalar(input)}")
     dtype = input._data.dtype
     if p == 1.0:
         mask = np.zeros(input.shape, dtype=dtype)
@@ -59,7 +63,10 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
     """Normalise over the trailing `normalized_shape` dims, then scale and shift."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
-    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+    if k == 0:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    if input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
         dims = ", ".join(str(s) for s in shape)
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {dims}], "
@@ -71,7 +78,18 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                 f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
                 f"shape {list(t.shape)} and normalized_shape = {list(shape)}"
             )
+    _check_float_params("LayerNormKernelImpl", input, weight, bias)
     return NativeLayerNorm.apply(input, weight, bias, ndim=k, eps=eps)
+
+
+def _check_float_params(kernel: str, input: Tensor, *params: Tensor | None) -> None:
+    """Float input only, and parameters of the input's dtype (PyTorch's CPU kernels)."""
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_scalar(input)}\'')
+    for p in params:
+        if p is not None and p._data.dtype != input._data.dtype:
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of "
+                               f"{_scalar(input)}")
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
@@ -95,6 +113,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             f"{'running_mean' if running_mean is None else 'running_var'} must be defined in "
             "evaluation mode"
         )
+    _check_float_params("batch_norm", input, running_mean, running_var, weight, bias)
     out = NativeBatchNorm.apply(
         input, weight, bias,
         running_mean=None if running_mean is None else running_mean._data,
@@ -111,6 +130,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
               out: Tensor | None = None) -> Tensor:
     """x / max(||x||_p, eps) along dim."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_scalar(input)}")
     dim = _wrap_dim(dim, input.ndim)
     return Normalize.apply(input, p=float(p), dim=dim, eps=eps)
 

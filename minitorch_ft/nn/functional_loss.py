@@ -4,7 +4,7 @@ Each is a fused node from `autograd/ops/nn_losses.py` (or `ops/loss.py` for BCE 
 logits); cross_entropy is log_softmax + nll_loss, as in PyTorch.
 """
 
-# ruff: noqa: A002 - `input` is PyTorch's parameter name
+# ruff: noqa: A001, A002 - `input` is PyTorch's parameter name
 
 from __future__ import annotations
 
@@ -44,9 +44,32 @@ def _warn_size(input: Tensor, target: Tensor) -> None:
             "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=3)
 
 
+def _scalar(t: Tensor) -> str:
+    return _SCALAR_OF.get(t._data.dtype.name, t._data.dtype.name)
+
+
+def _promote(input: Tensor, target: Tensor, kind: str, reduction: str) -> tuple:
+    """PyTorch's dtypes for a regression loss: a float operand wins over an integer one."""
+    a, b = input._data.dtype.kind, target._data.dtype.kind
+    if a != "f" and b != "f":
+        if kind == "l1":
+            if reduction == "mean":
+                raise RuntimeError("mean(): could not infer output dtype. Input dtype must be "
+                                   f"either a floating point or complex dtype. Got: "
+                                   f"{_scalar(input)}")
+            return input, target
+        raise NotImplementedError(f'"{kind}_cpu" not implemented for \'{_scalar(input)}\'')
+    if b != "f":
+        target = target.to(input.dtype)
+    elif a != "f":
+        input = input.to(target.dtype)
+    return input, target
+
+
 def _pointwise(kind: str, name: str, input: Tensor, target: Tensor, reduction: str,
                weight: Tensor | None = None, beta: float = 1.0) -> Tensor:
     _warn_size(input, target)
+    input, target = _promote(input, target, kind, reduction)
     # Weighted mse/l1 "mean" is sum(w l) / sum(w) in PyTorch; weighted huber is a plain mean.
     weight_mean = kind in ("mse", "l1")
     if weight is not None:
@@ -105,8 +128,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             f"Using a target size ({target.shape!r}) that is different to the input size "
             f"({input.shape!r}) is deprecated. Please ensure they have the same size."
         )
+    if target._data.dtype != input._data.dtype:
+        raise RuntimeError(f"Found dtype {_scalar(target)} but expected {_scalar(input)}")
     x = input._data
-    if x.size and (np.nanmin(x) < 0 or np.nanmax(x) > 1):
+    if not ((x >= 0) & (x <= 1)).all():  # NaN fails too, as in PyTorch
         raise RuntimeError("all elements of input should be between 0 and 1")
     if weight is not None:
         np.broadcast_shapes(weight.shape, input.shape)
@@ -127,9 +152,8 @@ def _nll_name(ndim: int, reduction: str) -> str:
 
 
 def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
-    if target._data.dtype.kind not in "iu":
-        raise RuntimeError("expected target dtype to be Long or Byte, but got "
-                           f"{_SCALAR_OF.get(target._data.dtype.name, target.dtype)}")
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar(target)}")
     if input.ndim == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
     if input.ndim >= 2 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
@@ -147,6 +171,8 @@ def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
             f"weight tensor should be defined either for all {classes} classes or no classes "
             f"but got weight tensor of shape: {list(weight.shape)}"
         )
+    if weight is not None and weight._data.dtype != input._data.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar(input)} but found {_scalar(weight)}")
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
@@ -183,7 +209,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         return node.apply(logp, target, weight, reduction=reduction)
     if target.shape == input.shape and target._data.dtype.kind != "f":
         raise RuntimeError("Expected floating point type for target with class probabilities, "
-                           f"got {_SCALAR_OF.get(target._data.dtype.name, target.dtype)}")
+                           f"got {_scalar(target)}")
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing <= 0:
         return nll

@@ -205,6 +205,11 @@ def test_cross_entropy_probabilities(reduction, smoothing):
             arr(5, 4), probs)
 
 
+def test_integer_targets_promote_like_torch():
+    compare(lambda x, t: F.mse_loss(x, t), lambda x, t: TF.mse_loss(x, t), arr(2, 3),
+            np.ones((2, 3), np.int64))
+
+
 def test_one_hot_matches():
     idx = np.array([[0, 3], [1, 1]])
     assert F.one_hot(mt.tensor(idx)).tolist() == TF.one_hot(torch.tensor(idx)).tolist()
@@ -226,6 +231,23 @@ ERRORS = [
     ("batch_norm", lambda lib: (lib.zeros(1, 3), None, None, None, None, True)),
     ("embedding", lambda lib: (lib.tensor([0, 5]), lib.zeros(4, 2))),
     ("one_hot", lambda lib: (lib.tensor([0, -1]),)),
+    ("linear", lambda lib: (lib.ones(1, 2, dtype=lib.int64), lib.ones(2, 2), lib.ones(2))),
+    ("linear", lambda lib: (lib.ones(1, 2), lib.ones(2, 2), lib.ones(2, dtype=lib.float64))),
+    ("linear", lambda lib: (lib.ones(1, 2), lib.ones(2), lib.ones(1))),
+    ("nll_loss", lambda lib: (lib.zeros(2, 3), lib.tensor([0, 1], dtype=lib.int32))),
+    ("nll_loss", lambda lib: (lib.zeros(2, 3), lib.tensor([0, 1]), lib.ones(3, dtype=lib.float64))),
+    ("binary_cross_entropy", lambda lib: (lib.ones(3, dtype=lib.float64) / 2, lib.ones(3))),
+    ("binary_cross_entropy", lambda lib: (lib.tensor([float("nan")]), lib.ones(1))),
+    ("binary_cross_entropy_with_logits", lambda lib: (lib.ones(3), lib.ones(3, dtype=lib.int64))),
+    ("mse_loss", lambda lib: (lib.ones(3, dtype=lib.int64), lib.ones(3, dtype=lib.int64))),
+    ("l1_loss", lambda lib: (lib.ones(3, dtype=lib.int64), lib.ones(3, dtype=lib.int64))),
+    ("layer_norm", lambda lib: (lib.ones(2, 3, dtype=lib.int64), (3,))),
+    ("layer_norm", lambda lib: (lib.ones(2, 3), (3,), lib.ones(3, dtype=lib.float64))),
+    ("layer_norm", lambda lib: (lib.ones(2, 3), ())),
+    ("batch_norm", lambda lib: (lib.ones(2, 3), lib.zeros(3, dtype=lib.float64),
+                                lib.ones(3, dtype=lib.float64), None, None, True)),
+    ("normalize", lambda lib: (lib.ones(2, 3, dtype=lib.int64),)),
+    ("dropout", lambda lib: (lib.ones(3, dtype=lib.int64),)),
 ]
 
 

@@ -95,13 +95,10 @@ def _linear_checked(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tenso
             f"{input.ndim}D and {weight.ndim}D"
         )
     if weight.ndim != 2:  # rare: a vector of weights; fall back to the general matmul
-        out = input.matmul(weight)
-        return out if bias is None else out + bias
-    if input._data.dtype != weight._data.dtype:
-        raise RuntimeError(
-            "expected m1 and m2 to have the same dtype, but got: "
-            f"{_c_name(input)} != {_c_name(weight)}"
-        )
+        if bias is not None:
+            raise RuntimeError(f"mat2 must be a matrix, got {weight.ndim}-D tensor")
+        return input.matmul(weight)
+    _check_dtypes(input, weight, bias)
     if input.shape[-1] != weight.shape[1]:
         rows = int(np.prod(input.shape[:-1]))
         raise RuntimeError(
@@ -119,20 +116,37 @@ def _linear_checked(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tenso
                 f"non-singleton dimension {len(out_shape) - 1 - i}.  Target sizes: "
                 f"{list(out_shape)}.  Tensor sizes: {list(bias.shape)}"
             )
-    if bias._data.dtype != input._data.dtype:
-        raise RuntimeError(
-            f"self and mat2 must have the same dtype, but got {_scalar_name(bias)} and "
-            f"{_scalar_name(input)}"
-        )
     return node.apply(input, weight, bias)
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half"}
+def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's texts: mm's without a bias, addmm's (bias checked first) with one."""
+    x, w = input._data.dtype, weight._data.dtype
+    if bias is None:
+        if x != w:
+            raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                               f"{_c_name(input)} != {_c_name(weight)}")
+        return
+    if bias._data.dtype != w:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{_scalar_name(bias)} and {_scalar_name(weight)}")
+    if x != w:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{_scalar_name(input)} and {_scalar_name(weight)}")
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
+
+
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                 "bool": "Bool"}
 
 
 def _scalar_name(t: Tensor) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(
-        t._data.dtype.name, t._data.dtype.name)
+    return _SCALAR_NAMES.get(t._data.dtype.name, t._data.dtype.name)
 
 
 def _c_name(t: Tensor) -> str:

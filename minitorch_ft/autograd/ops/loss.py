@@ -15,6 +15,7 @@ from ..function import Op
 from ..tensor import Tensor
 
 _REDUCTIONS = ("none", "mean", "sum")
+_TYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte"}
 
 
 def _softplus_neg(x: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
@@ -97,6 +98,12 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
         raise ValueError(
             f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})"
         )
+    if target._data.dtype.kind == "b":
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if target._data.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_TYPE_NAMES.get(target._data.dtype.name, target.dtype)}")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     if pos_weight is not None and input.ndim and pos_weight.ndim and (
