@@ -167,21 +167,22 @@ def _check_output(
     finally:
         for m, flag in modes:
             m.training = flag
-    shape = tuple(out.shape)
+    shape, n = tuple(out.shape), min(2, x.shape[0])
     kind = LABEL_KIND[cfg.loss.name]
+    key = "model.args.out_features" if "out_features" in cfg.model.args else "model.args"
     if kind == "class":
         n_classes = int(y.max()) + 1
         if len(shape) != 2 or shape[1] < n_classes:
             checks.fail(
-                "model.args",
+                key,
                 f"the model outputs shape {shape} per batch, but "
                 f"cross_entropy on {n_classes} classes needs (N, {n_classes})",
             )
             return None
         return "binary" if shape[1] == 2 else "multiclass"
-    if shape not in ((2,), (2, 1)):
+    if shape not in ((n,), (n, 1)):
         checks.fail(
-            "model.args",
+            key,
             f"the model outputs shape {shape} per batch, but "
             f"{cfg.loss.name} needs one value per example (N, 1)",
         )
@@ -256,18 +257,25 @@ def _check_batches(cfg: Config, model: nn.Module, n_train: int, checks: _Checks)
         checks.fail(
             "data.batch_size", f"with drop_last, {n_train} training examples make no batch of {bs}"
         )
-    trainable_norm = any(
-        fz.is_norm(m)
-        and hasattr(m, "running_mean")
-        and not (cfg.freeze.frozen_norm_eval and m in [x for _, x in fz.frozen_norms(model)])
-        for m in model.modules()
+    frozen_ids = (
+        {id(m) for _, m in fz.frozen_norms(model)} if cfg.freeze.frozen_norm_eval else set()
     )
-    if trainable_norm and not cfg.data.drop_last and n_train % bs == 1:
+    thawed = [p for step in cfg.freeze.schedule for p in step.unfreeze]
+
+    def trains(name: str, module: nn.Module) -> bool:  # now, or after a scheduled unfreeze
+        names = [f"{name}.{n}" for n, _ in module.named_parameters()] + [f"{name}.running_mean"]
+        return id(module) not in frozen_ids or bool(fz.select(names, thawed))
+
+    trainable_norm = any(
+        fz.is_norm(m) and hasattr(m, "running_mean") and trains(name, m)
+        for name, m in model.named_modules()
+    )
+    last = n_train % bs if not cfg.data.drop_last else 0
+    if trainable_norm and (bs == 1 or n_train == 1 or last == 1):
         checks.fail(
             "data.batch_size",
-            f"{n_train} examples in batches of {bs} leave a last "
-            "batch of 1, which batch norm cannot normalise in "
-            "training; set data.drop_last: true or another batch size",
+            f"{n_train} examples in batches of {bs} give a batch of 1, which batch norm cannot "
+            "normalise in training; choose another batch size (or data.drop_last: true)",
         )
 
 
@@ -294,7 +302,8 @@ def build(cfg: Config, sources: Sources | None = None, training: bool = True) ->
     if model is not None:
         frozen = _check_patterns(model, cfg, checks) if training else []
         if arrays is not None:
-            task = _check_output(model, cfg, arrays[2], arrays[3], checks)
+            labels = np.concatenate([arrays[1], arrays[3]])
+            task = _check_output(model, cfg, arrays[2], labels, checks)
     if model is not None and training and not checks.problems:
         fz.apply(model, frozen)
         if not any(p.requires_grad for p in model.parameters()):

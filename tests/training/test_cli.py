@@ -215,7 +215,7 @@ def test_eval_only_and_evaluate(capsys, small, tmp_path):
         (["--set", "model.args.out_features=3"], "bce_with_logits needs one value per example"),
         (["--set", "model.args.in_features=5"], "the model cannot take inputs of 16 features"),
         (["--set", "model.args.hiden=[3]"], "model.args.hiden: unknown argument"),
-        (["--set", "data.batch_size=63", "--set", "freeze.patterns=[]"], "leave a last batch of 1"),
+        (["--set", "data.batch_size=63", "--set", "freeze.patterns=[]"], "give a batch of 1"),
         (
             ["--set", "loss.name=mse", "--set", "output.monitor=val_mse"],
             "toy_target is a classification task",
