@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import minitorch_ft as mt
-from minitorch_ft.autograd.ops import _erf
+from minitorch_ft.autograd.ops import _kernels
 from tests.helpers import assert_not_mutated, check_grad, leaf
 
 SHAPES = [(), (3,), (2, 3)]
@@ -42,6 +42,12 @@ UNARY = {
     "atan": (mt.atan, -3, 3, ()),
     "sinh": (mt.sinh, -2, 2, ()),
     "cosh": (mt.cosh, -2, 2, ()),
+    "asinh": (mt.asinh, -2, 2, ()),
+    "acosh": (mt.acosh, 1.2, 3, ()),
+    "atanh": (mt.atanh, -0.9, 0.9, ()),
+    "logit": (mt.logit, 0.1, 0.9, ()),
+    "erfinv": (mt.erfinv, -0.9, 0.9, ()),
+    "nan_to_num": (mt.nan_to_num, -2, 2, ()),
     "frac": (mt.frac, -2, 2, (-2, -1, 0, 1, 2)),
     "sign": (mt.sign, -2, 2, (0,)),
     "floor": (mt.floor, -2, 2, (-2, -1, 0, 1, 2)),
@@ -140,16 +146,16 @@ def test_round_decimals():
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_erf_accuracy(dtype):
     xs = np.concatenate([np.linspace(-7, 7, 2001), [1e-300, -1e-8, 0.0, 30.0, -30.0]])
-    got = _erf.erf(xs.astype(dtype))
+    got = _kernels.erf(xs.astype(dtype))
     want = np.array([math.erf(v) for v in xs.astype(dtype).astype(np.float64)])
     tol = 2e-15 if dtype == np.float64 else 2e-7  # float32: within 3 ulp
     np.testing.assert_allclose(got, want, rtol=tol, atol=1e-300)
-    got_c = _erf.erfc(xs.astype(dtype))
+    got_c = _kernels.erfc(xs.astype(dtype))
     want_c = np.array([math.erfc(v) for v in xs.astype(dtype).astype(np.float64)])
     np.testing.assert_allclose(got_c, want_c, rtol=1e-13 if dtype == np.float64 else 1.2e-7)
-    assert np.isnan(_erf.erf(np.array([np.nan]))).all()
-    assert _erf.erf(np.array([np.inf, -np.inf])).tolist() == [1.0, -1.0]
-    assert _erf.erfc(np.array([np.inf, -np.inf])).tolist() == [0.0, 2.0]
+    assert np.isnan(_kernels.erf(np.array([np.nan]))).all()
+    assert _kernels.erf(np.array([np.inf, -np.inf])).tolist() == [1.0, -1.0]
+    assert _kernels.erfc(np.array([np.inf, -np.inf])).tolist() == [0.0, 2.0]
 
 
 # ----- binary ops with broadcasting ---------------------------------------------------------
@@ -405,3 +411,35 @@ def test_promotion_and_kernel_errors_follow_torch():
     with pytest.raises(NotImplementedError, match="\"lerp_kernel_scalar\" not implemented for "
                                                   "'Long'"):
         mt.lerp(mt.tensor([1, 2]), mt.tensor([1, 2]), 0.5)
+
+
+@pytest.mark.parametrize("shapes", PAIRS)
+def test_special_binary_gradients(shapes):
+    a = leaf(shapes[0], seed=15, low=-2, high=2)
+    b = leaf(shapes[1], seed=16, low=0.3, high=2)
+    check_grad(mt.xlogy, a, b)
+    check_grad(mt.logaddexp, a, b)
+    check_grad(mt.hypot, a, b)
+    check_grad(lambda x: mt.logit(x.sigmoid(), eps=0.2), a)
+
+
+def test_erfinv_inverts_erf():
+    y = np.linspace(-0.999999, 0.999999, 2001)
+    x = mt.erfinv(mt.tensor(y, dtype=mt.float64)).numpy()
+    np.testing.assert_allclose([math.erf(v) for v in x], y, rtol=1e-14, atol=1e-15)
+    edge = mt.erfinv(mt.tensor([1.0, -1.0, 1.5, 0.0])).tolist()
+    assert edge[:2] == [math.inf, -math.inf] and math.isnan(edge[2]) and edge[3] == 0.0
+    assert mt.erfinv(mt.tensor([0, 1])).dtype == mt.float32
+
+
+def test_special_values():
+    assert mt.xlogy(mt.tensor([0.0, 2.0]), mt.tensor([0.0, 3.0])).tolist()[0] == 0.0
+    assert math.isnan(mt.xlogy(mt.tensor([0.0]), mt.tensor([float("nan")])).item())
+    assert mt.xlogy(mt.tensor([2]), 3).dtype == mt.float32
+    big = mt.logaddexp(mt.tensor([1000.0]), mt.tensor([1000.0])).item()
+    assert big == pytest.approx(1000 + math.log(2))
+    out = mt.nan_to_num(mt.tensor([float("nan"), float("inf"), -float("inf"), 1.0]))
+    assert out.tolist() == [0.0, 3.4028234663852886e38, -3.4028234663852886e38, 1.0]
+    assert mt.nan_to_num(mt.tensor([float("nan"), float("inf")]), nan=1.0,
+                         posinf=5.0).tolist() == [1.0, 5.0]
+    assert mt.logit(mt.tensor([0.0, 1.0])).tolist() == [-math.inf, math.inf]

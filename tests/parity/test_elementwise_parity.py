@@ -32,6 +32,11 @@ UNARY = {
     "ceil": (lambda L, x: L.ceil(x), -3, 3), "round": (lambda L, x: L.round(x), -3, 3),
     "round_dec": (lambda L, x: L.round(x, decimals=1), -3, 3),
     "trunc": (lambda L, x: L.trunc(x), -3, 3), "frac": (lambda L, x: L.frac(x), -3, 3),
+    "asinh": (lambda L, x: L.asinh(x), -3, 3), "acosh": (lambda L, x: L.acosh(x), 1.1, 4),
+    "atanh": (lambda L, x: L.atanh(x), -0.9, 0.9), "logit": (lambda L, x: L.logit(x), 0.05, 0.95),
+    "logit_eps": (lambda L, x: L.logit(x, eps=0.2), 0.05, 0.95),
+    "erfinv": (lambda L, x: L.erfinv(x), -0.95, 0.95),
+    "nan_to_num": (lambda L, x: L.nan_to_num(L.log(x)), -1, 3),
     "neg_method": (lambda L, x: x.exp().sigmoid().log1p(), -3, 3),
     "abs_op": (lambda L, x: abs(x), -3, 3),
 }
@@ -81,6 +86,9 @@ BINARY = {
     "clamp_max_tensor": lambda L, a, b: a.clamp(max=b),
     "clamp_min_fn": lambda L, a, b: L.clamp_min(a * b, 0.2),
     "clamp_max_fn": lambda L, a, b: L.clamp_max(a, b),
+    "xlogy": lambda L, a, b: L.xlogy(a, b.abs() + 0.1),
+    "logaddexp": lambda L, a, b: L.logaddexp(a * 100, b),
+    "hypot": lambda L, a, b: L.hypot(a, b),
     "div_floor": lambda L, a, b: L.div(a, b + 3, rounding_mode="floor"),
     "div_trunc": lambda L, a, b: L.div(a, b + 3, rounding_mode="trunc"),
 }

@@ -15,9 +15,8 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from . import _erf
+from . import _kernels
 from ._support import check_tensor, quiet, require_float
-from .elementwise import sigmoid_array
 from .softmax import log_softmax, softmax, softmin  # noqa: F401 - re-exported
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -92,7 +91,7 @@ class Gelu(Op):
         if approximate == "tanh":
             inner = (a + 0.044715 * a * a * a) * _SQRT_2_OVER_PI
             return 0.5 * a * (1 + np.tanh(inner))
-        return 0.5 * a * (1 + _erf.erf(a * _SQRT_HALF))
+        return 0.5 * a * (1 + _kernels.erf(a * _SQRT_HALF))
 
     @staticmethod
     def backward(ctx, grad):
@@ -101,7 +100,7 @@ class Gelu(Op):
             t = np.tanh((a + 0.044715 * a * a * a) * _SQRT_2_OVER_PI)
             d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * a * a)
             return grad * (0.5 * (1 + t) + 0.5 * a * (1 - t * t) * d_inner), None
-        cdf = 0.5 * (1 + _erf.erf(a * _SQRT_HALF))
+        cdf = 0.5 * (1 + _kernels.erf(a * _SQRT_HALF))
         pdf = np.exp(-0.5 * a * a) * _INV_SQRT_2PI
         return grad * (cdf + a * pdf), None
 
@@ -112,12 +111,12 @@ class Silu(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return a * sigmoid_array(a)
+        return a * _kernels.sigmoid(a)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved
-        s = sigmoid_array(a)
+        s = _kernels.sigmoid(a)
         return grad * (s * (1 + a * (1 - s)))
 
 
@@ -133,7 +132,7 @@ class Mish(Op):
     def backward(ctx, grad):
         (a,) = ctx.saved
         t = np.tanh(np.logaddexp(0, a))
-        return grad * (t + a * sigmoid_array(a) * (1 - t * t))
+        return grad * (t + a * _kernels.sigmoid(a) * (1 - t * t))
 
 
 class Softplus(Op):
@@ -152,7 +151,7 @@ class Softplus(Op):
     def backward(ctx, grad):
         (a,) = ctx.saved
         z = a * ctx.beta if ctx.beta != 1 else a
-        return np.where(z > ctx.threshold, grad, grad * sigmoid_array(z)), None, None
+        return np.where(z > ctx.threshold, grad, grad * _kernels.sigmoid(z)), None, None
 
 
 class Hardtanh(Op):
@@ -181,7 +180,7 @@ class LogSigmoid(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * sigmoid_array(-ctx.saved[0])
+        return grad * _kernels.sigmoid(-ctx.saved[0])
 
 
 class Hardsigmoid(Op):

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from . import _erf
+from . import _kernels
 from ._support import check_tensor, floating, quiet, require_float
 from .fused import *  # noqa: F403 - re-exported pointwise families
 from .fused import __all__ as _fused_all
@@ -24,6 +24,8 @@ from .rounding import __all__ as _rounding_all
 from .rounding import floor_divide_arrays  # noqa: F401 - used by arithmetic.div
 from .selection import *  # noqa: F403
 from .selection import __all__ as _selection_all
+from .special import *  # noqa: F403
+from .special import __all__ as _special_all
 from .trig import *  # noqa: F403
 from .trig import __all__ as _trig_all
 
@@ -192,7 +194,7 @@ class Sigmoid(Op):
 
     @staticmethod
     def forward(ctx, a):
-        out = sigmoid_array(a)
+        out = _kernels.sigmoid(a)
         ctx.save_for_backward(out)
         return out
 
@@ -223,7 +225,7 @@ class Erf(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _erf.erf(a)
+        return _kernels.erf(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -237,7 +239,7 @@ class Erfc(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _erf.erfc(a)
+        return _kernels.erfc(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -256,20 +258,6 @@ class Abs(Op):
     @staticmethod
     def backward(ctx, grad):
         return grad * np.sign(ctx.saved[0])
-
-
-def sigmoid_array(a: np.ndarray) -> np.ndarray:
-    """Numerically stable logistic: exp only ever sees -|a|, so it cannot overflow."""
-    a = np.asarray(a)
-    if a.ndim == 0:
-        return sigmoid_array(a.reshape(1)).reshape(())
-    e = np.abs(a)
-    np.negative(e, out=e)
-    np.exp(e, out=e)
-    r = e + 1
-    np.reciprocal(r, out=r)  # sigmoid(|a|)
-    e *= r  # sigmoid(-|a|)
-    return np.where(a >= 0, r, e)
 
 
 def exp(input: Tensor) -> Tensor:
@@ -354,7 +342,7 @@ def positive(input: Tensor) -> Tensor:
 __all__ = [
     "abs", "absolute", "erf", "erfc", "exp", "exp2", "expm1", "log", "log10", "log1p", "log2",
     "positive", "reciprocal", "rsqrt", "sigmoid", "sqrt", "square", "tanh",
-    *_fused_all, *_rounding_all, *_selection_all, *_trig_all,
+    *_fused_all, *_rounding_all, *_selection_all, *_special_all, *_trig_all,
 ]
 
 absolute = abs

@@ -257,6 +257,9 @@ cos_ = _unary(np.cos, Tensor.cos, floating=True)
 tanh_ = _unary(np.tanh, Tensor.tanh, floating=True)
 sigmoid_ = _unary(None, Tensor.sigmoid, floating=True)
 erf_ = _unary(None, Tensor.erf, floating=True)
+erfinv_ = _unary(None, Tensor.erfinv, floating=True)
+log1p_ = _unary(np.log1p, Tensor.log1p, floating=True)
+expm1_ = _unary(np.expm1, Tensor.expm1, floating=True)
 square_ = _unary(None, Tensor.square)
 
 

@@ -268,7 +268,7 @@ def _integer_checks(result: np.dtype, divisor, kernel: str) -> None:
 
 def fmod(input: Tensor, other) -> Tensor:
     a, b, dtype = _binary(check_tensor(input, "fmod"), other)
-    _integer_checks(dtype or a._data.dtype, b, "fmod_cpu")
+    _integer_checks(a._data.dtype if dtype is None else dtype, b, "fmod_cpu")
     if isinstance(b, Tensor):
         return FmodTensor.apply(a, b, dtype=dtype)
     return FmodScalar.apply(a, b, dtype=dtype)

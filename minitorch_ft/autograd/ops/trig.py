@@ -130,6 +130,52 @@ class Cosh(Op):
         return grad * np.sinh(ctx.saved[0])
 
 
+class Asinh(Op):
+    """arsinh a; d = g / sqrt(a^2 + 1)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arcsinh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a = ctx.saved[0]
+        return grad / np.sqrt(a * a + 1)
+
+
+class Acosh(Op):
+    """arcosh a; d = g / sqrt(a^2 - 1)."""
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arccosh(a)
+
+    @staticmethod
+    @quiet
+    def backward(ctx, grad):
+        a = ctx.saved[0]
+        return grad / np.sqrt(a * a - 1)
+
+
+class Atanh(Op):
+    """artanh a; d = g / (1 - a^2)."""
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arctanh(a)
+
+    @staticmethod
+    @quiet
+    def backward(ctx, grad):
+        a = ctx.saved[0]
+        return grad / (1 - a * a)
+
+
 class Atan2(Op):
     """atan2(a, b), the angle of (b, a); d/da = g b / r^2, d/db = -g a / r^2."""
 
@@ -178,22 +224,36 @@ def cosh(input: Tensor) -> Tensor:
     return Cosh.apply(floating(input, "cosh"))
 
 
+def asinh(input: Tensor) -> Tensor:
+    return Asinh.apply(floating(input, "asinh"))
+
+
+def acosh(input: Tensor) -> Tensor:
+    return Acosh.apply(floating(input, "acosh"))
+
+
+def atanh(input: Tensor) -> Tensor:
+    return Atanh.apply(floating(input, "atanh"))
+
+
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise angle of (other, input), promoted to a floating dtype and broadcast."""
     check_tensor(input, "atan2")
     check_tensor(other, "atan2", "other", 2)
     broadcast_shape(input.shape, other.shape)
     a, b, dtype = binary_operands(input, other)
-    result = dtype or a._data.dtype
+    result = a._data.dtype if dtype is None else dtype
     if result.kind != "f":  # integer pairs compute in the default float dtype
         result = dtypes.get_default_dtype().np
     return Atan2.apply(a, b, dtype=result)
 
 
 arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
-__all__ = ["acos", "arccos", "arcsin", "arctan", "arctan2", "asin", "atan", "atan2", "cos",
-           "cosh", "sin", "sinh", "tan"]
+__all__ = ["acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
+           "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "cos", "cosh", "sin", "sinh",
+           "tan"]
 
 for _name in __all__:
     setattr(Tensor, _name, globals()[_name])
