@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from ..autograd.generator import Generator, rng
+from ..autograd.ops.combine import stack
 from ..autograd.tensor import Tensor
 from .dataset import Dataset, TensorDataset
 
@@ -48,6 +49,8 @@ def default_collate(batch: list):
     """Stack a list of samples into a batch, keeping tuples, lists and dicts (as torch)."""
     first = batch[0]
     if isinstance(first, Tensor):
+        if any(t.requires_grad for t in batch):
+            return stack(batch)  # differentiable, like torch.stack in torch's collate
         return Tensor._wrap(np.stack([t._data for t in batch]))
     if isinstance(first, np.ndarray):
         return Tensor._wrap(np.stack(batch))
@@ -153,6 +156,7 @@ class DataLoader:
             type(self.dataset) is TensorDataset
             and self.collate_fn is None
             and (self.batch_size is not None or self.batch_sampler is not None)
+            and not any(t.requires_grad for t in self.dataset.tensors)  # keep their graph
         )
         arrays = self.dataset.arrays() if fast else ()
         for indices in self._index_batches():

@@ -21,9 +21,23 @@ def _say(args: argparse.Namespace):
     return (lambda *a: None) if args.quiet else print
 
 
-def _run_dir(cfg: Config, sources: Sources) -> RunFiles:
-    """The run directory, refused if it already holds a run (unless output.overwrite)."""
+def _run_dir(cfg: Config, sources: Sources, evaluating: bool = False) -> RunFiles:
+    """The run directory, refused if it already holds a run (unless output.overwrite).
+
+    An evaluation never overwrites a training run (it would delete the checkpoints).
+    """
     files = RunFiles(cfg.output.dir)
+    if evaluating and (files.holds_training_run()):
+        raise ConfigError(
+            [
+                Problem(
+                    sources.of("output.dir"),
+                    "output.dir",
+                    f"{cfg.output.dir} holds a training run; an evaluation writes its own files: "
+                    "choose another output.dir (e.g. --set output.dir=runs/evaluate)",
+                )
+            ]
+        )
     previous = files.holds_run()
     if previous and not cfg.output.overwrite:
         raise ConfigError(
@@ -196,7 +210,7 @@ def evaluate(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
             ]
         )
     built = build(cfg, sources, training=False)
-    files = _run_dir(cfg, sources)
+    files = _run_dir(cfg, sources, evaluating=True)
     _print_init(say, cfg, built)
     rep = built.init_report or {}
     if rep.get("missing") or rep.get("shape_mismatch"):

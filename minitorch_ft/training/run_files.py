@@ -52,6 +52,9 @@ class RunFiles:
                 return name
         return None
 
+    def holds_training_run(self) -> bool:
+        return os.path.exists(self.path("metrics.jsonl")) or os.path.isdir(self.checkpoints)
+
     def clear(self) -> None:
         """Remove the files a previous run left (overwrite: true); nothing else is touched."""
         for name in RUN_FILES:

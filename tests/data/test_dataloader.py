@@ -127,3 +127,12 @@ def test_len_matches_torch():
         ours = DataLoader(_dataset(n), batch_size=bs, drop_last=drop)
         ref = torch.utils.data.DataLoader(list(range(n)), batch_size=bs, drop_last=drop)
         assert len(ours) == len(ref)
+
+
+def test_tensors_requiring_grad_keep_their_graph():
+    w = mt.ones(4, 2, requires_grad=True)
+    loader = DataLoader(TensorDataset(w * 2, mt.arange(4)), batch_size=2)
+    x, _ = next(iter(loader))
+    assert x.requires_grad and x.grad_fn is not None
+    x.sum().backward()
+    assert w.grad.tolist() == [[2.0, 2.0], [2.0, 2.0], [0.0, 0.0], [0.0, 0.0]]

@@ -259,8 +259,18 @@ def test_existing_run_directory_and_usage(capsys, small):
     )
     code, _, err = run(capsys)
     assert code == 2 and "usage:" in err
-    code, _, err = run(capsys, "evaluate", "--config", small)
-    assert code == 2 and "model.init_from" in err or "already holds" in err
+    code, _, err = run(
+        capsys,
+        "evaluate",
+        "--config",
+        small,
+        "--checkpoint",
+        os.path.dirname(small) + "/run",
+        "--set",
+        "output.overwrite=true",
+    )
+    assert code == 2 and "holds a training run; an evaluation writes its own files" in err
+    assert os.path.exists(os.path.dirname(small) + "/run/checkpoints/last.safetensors")
 
 
 def test_csv_data_end_to_end(capsys, write, tmp_path):
