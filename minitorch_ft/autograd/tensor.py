@@ -22,6 +22,33 @@ class VersionCounter:
     def __init__(self) -> None:
         self.value = 0
 
+    # `t._version` reads as torch's int (repr, int(), comparisons) while staying shared.
+    def __repr__(self) -> str:
+        return str(self.value)
+
+    def __int__(self) -> int:
+        return self.value
+
+    __index__ = __int__
+    __hash__ = object.__hash__
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, (int, VersionCounter)):
+            return NotImplemented
+        return self.value == int(other)
+
+    def __lt__(self, other) -> bool:
+        return self.value < int(other)
+
+    def __le__(self, other) -> bool:
+        return self.value <= int(other)
+
+    def __gt__(self, other) -> bool:
+        return self.value > int(other)
+
+    def __ge__(self, other) -> bool:
+        return self.value >= int(other)
+
 
 class Tensor:
     """A numpy-backed tensor with PyTorch's autograd semantics."""

@@ -176,3 +176,12 @@ def test_float16_and_numpy_interop():
     h = mt.tensor([1.0], dtype=mt.float16)
     assert h.dtype == mt.float16 and h.element_size() == 2
     assert np.asarray(mt.tensor([1.0, 2.0])).dtype == np.float32
+
+
+def test_version_reads_like_an_int():
+    t = mt.tensor([1.0, 2.0])
+    view = t.detach()
+    assert t._version == 0 and repr(t._version) == "0"
+    t.add_(1)
+    t.mul_(2)
+    assert t._version == 2 and int(view._version) == 2 and t._version > 1
