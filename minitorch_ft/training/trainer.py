@@ -101,6 +101,7 @@ class Trainer:
         self._frozen_check: dict = {}
         self._snapshot: dict[str, np.ndarray] = {}
         self._keep_eval: list = []
+        self.frozen_norm_names: list[str] = []
         self._train_loader = None
 
     # ----- the frozen parameters ---------------------------------------------------------------
@@ -118,10 +119,7 @@ class Trainer:
                 f"optimizer ({handed[0]}, ...); they get no gradient, so no update"
             )
         self._refresh_norms()
-        buffers_of = (
-            [name for name, _ in fz.frozen_norms(self.model)] if (self.frozen_norm_eval) else []
-        )
-        self._snapshot = fz.snapshot(self.model, frozen, buffers_of)
+        self._snapshot = fz.snapshot(self.model, frozen, self.frozen_norm_names)
         self._frozen_check = {
             "frozen_parameters": frozen,
             "unfrozen_by_schedule": {},
@@ -137,44 +135,52 @@ class Trainer:
 
     def _apply_freeze_schedule(self, epoch: int) -> None:
         for step in self.freeze_schedule:
-            if step["epoch"] != epoch:
-                continue
-            params = dict(self.model.named_parameters())
-            names = [n for n in fz.select(params, step["unfreeze"]) if not params[n].requires_grad]
-            if not names:
-                self.progress.write(f"epoch {epoch}: {step['unfreeze']} unfreezes nothing new")
-                continue
-            moved = fz.changed(
-                self.model, {n: self._snapshot[n] for n in names if n in self._snapshot}
+            if step["epoch"] == epoch:
+                self._thaw(step, epoch)
+
+    def _thaw(self, step: dict, epoch: int) -> None:
+        """Unfreeze one schedule step's parameters into a new param group (and scheduler)."""
+        params = dict(self.model.named_parameters())
+        names = [n for n in fz.select(params, step["unfreeze"]) if not params[n].requires_grad]
+        if not names:
+            self.progress.write(f"epoch {epoch}: {step['unfreeze']} unfreezes nothing new")
+            return
+        moved = fz.changed(self.model, {n: self._snapshot[n] for n in names if n in self._snapshot})
+        if moved:
+            raise TrainingError(
+                f"frozen parameters changed before being unfrozen at epoch "
+                f"{epoch}: {', '.join(moved)}"
             )
-            if moved:
-                raise TrainingError(
-                    f"frozen parameters changed before being unfrozen at epoch "
-                    f"{epoch}: {', '.join(moved)}"
-                )
-            for n in names:
-                params[n].requires_grad_(True)
-                self._snapshot.pop(n, None)
-            lr = step.get("lr") or self.optimizer.defaults["lr"]
-            wd = step.get("weight_decay")
-            wd = self.optimizer.defaults.get("weight_decay", 0.0) if wd is None else wd
-            label = f"unfrozen@{epoch}"
-            for group in grp.build(
-                self.model, names, [], lr, wd, self.no_decay_bias_and_norm, default_name=label
-            ):
-                if "param_names" not in self.optimizer.param_groups[0]:
-                    del group["param_names"]  # torch refuses to mix named and unnamed groups
-                self.optimizer.add_param_group(group)
-                grp.cover_new_group(self.scheduler, self.optimizer.param_groups[-1])
-            self._frozen_check["unfrozen_by_schedule"][str(epoch)] = names
-            self._refresh_norms()
-            for key in [k for k in self._snapshot if k not in params]:  # buffers of thawed norms
-                if key.rpartition(".")[0] not in self.frozen_norm_names:
-                    self._snapshot.pop(key)
-            self.progress.write(
-                f"epoch {epoch}: unfroze {len(names)} tensors "
-                f"({', '.join(step['unfreeze'])}) at lr {lr:g}; " + trainable_line(self.model)
-            )
+        for n in names:
+            params[n].requires_grad_(True)
+            self._snapshot.pop(n, None)
+        lr = step.get("lr") or self.optimizer.defaults["lr"]
+        wd = step.get("weight_decay")
+        wd = self.optimizer.defaults.get("weight_decay", 0.0) if wd is None else wd
+        label = f"unfrozen@{epoch}"
+        for group in grp.build(
+            self.model, names, [], lr, wd, self.no_decay_bias_and_norm, default_name=label
+        ):
+            if "param_names" not in self.optimizer.param_groups[0]:
+                del group["param_names"]  # torch refuses to mix named and unnamed groups
+            self.optimizer.add_param_group(group)
+            grp.cover_new_group(self.scheduler, self.optimizer.param_groups[-1])
+        self._frozen_check["unfrozen_by_schedule"][str(epoch)] = names
+        self._refresh_norms()
+        thawed = {  # buffers of norm layers that are no longer frozen: checked, then dropped
+            k: v
+            for k, v in self._snapshot.items()
+            if k not in params and k.rpartition(".")[0] not in self.frozen_norm_names
+        }
+        moved = fz.changed(self.model, thawed)
+        if moved:
+            raise TrainingError(f"frozen buffers changed before epoch {epoch}: {', '.join(moved)}")
+        for key in thawed:
+            del self._snapshot[key]
+        self.progress.write(
+            f"epoch {epoch}: unfroze {len(names)} tensors "
+            f"({', '.join(step['unfreeze'])}) at lr {lr:g}; " + trainable_line(self.model)
+        )
 
     def _verify_frozen(self) -> dict:
         changed = fz.changed(self.model, self._snapshot)

@@ -316,3 +316,15 @@ def test_module_and_console_script(tmp_path):
     if os.path.exists(script):
         proc = subprocess.run([script, "train", "--help"], capture_output=True, text=True)
         assert proc.returncode == 0 and "--dry-run" in proc.stdout
+
+
+def test_eval_only_command_builds_no_graph(capsys, small, tmp_path, monkeypatch):
+    from .test_trainer import count_nodes
+
+    counter = count_nodes(monkeypatch)
+    code, _, err = run(capsys, "train", "--config", small, "--eval-only",
+                       "--set", f"output.dir={tmp_path / 'ev'}")
+    assert code == 0, err
+    assert counter["n"] == 0
+    assert run(capsys, "train", "--config", small, "--quiet")[0] == 0
+    assert counter["n"] > 0  # the same counter sees training build graphs

@@ -209,3 +209,15 @@ def test_curves_png_when_matplotlib_is_installed(tmp_path):
         model, nn.functional.cross_entropy, opt, task="binary", log=None, run_dir=str(tmp_path)
     ).fit(train, val, epochs=2)
     assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_frozen_norms_may_keep_updating_when_asked():
+    model, opt = setup()
+    bn_before = model.backbone.bn1.running_mean.numpy().copy()
+    w_before = model.backbone.fc1.weight.detach().numpy().copy()
+    train, _ = loaders()
+    summary = Trainer(model, nn.functional.cross_entropy, opt, frozen_norm_eval=False,
+                      log=None).fit(train, epochs=1)
+    assert not np.array_equal(bn_before, model.backbone.bn1.running_mean.numpy())
+    assert np.array_equal(w_before, model.backbone.fc1.weight.detach().numpy())
+    assert summary["frozen_check"]["checked_buffers"] == [] and summary["frozen_check"]["verified"]
