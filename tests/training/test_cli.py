@@ -322,8 +322,9 @@ def test_eval_only_command_builds_no_graph(capsys, small, tmp_path, monkeypatch)
     from .test_trainer import count_nodes
 
     counter = count_nodes(monkeypatch)
-    code, _, err = run(capsys, "train", "--config", small, "--eval-only",
-                       "--set", f"output.dir={tmp_path / 'ev'}")
+    code, _, err = run(
+        capsys, "train", "--config", small, "--eval-only", "--set", f"output.dir={tmp_path / 'ev'}"
+    )
     assert code == 0, err
     assert counter["n"] == 0
     assert run(capsys, "train", "--config", small, "--quiet")[0] == 0

@@ -216,8 +216,9 @@ def test_frozen_norms_may_keep_updating_when_asked():
     bn_before = model.backbone.bn1.running_mean.numpy().copy()
     w_before = model.backbone.fc1.weight.detach().numpy().copy()
     train, _ = loaders()
-    summary = Trainer(model, nn.functional.cross_entropy, opt, frozen_norm_eval=False,
-                      log=None).fit(train, epochs=1)
+    summary = Trainer(
+        model, nn.functional.cross_entropy, opt, frozen_norm_eval=False, log=None
+    ).fit(train, epochs=1)
     assert not np.array_equal(bn_before, model.backbone.bn1.running_mean.numpy())
     assert np.array_equal(w_before, model.backbone.fc1.weight.detach().numpy())
     assert summary["frozen_check"]["checked_buffers"] == [] and summary["frozen_check"]["verified"]
