@@ -133,6 +133,16 @@ def _merge(base: dict, child: dict) -> dict:
     return out
 
 
+# `freeze: [backbone]` means `freeze: {patterns: [backbone]}`; `loss: mse` means `loss: {name: mse}`
+SHORTHANDS = {"freeze": (list, "patterns"), "loss": (str, "name")}
+
+
+def _shorthands(tree: dict) -> None:
+    for section, (kind, key) in SHORTHANDS.items():
+        if isinstance(tree.get(section), kind):
+            tree[section] = {key: tree[section]}
+
+
 def _resolve_paths(tree: dict, folder: str) -> None:
     for dotted in PATH_KEYS:
         section, _, key = dotted.partition(".")
@@ -167,6 +177,7 @@ def load_tree(path: str, sources: Sources, _stack: tuple[str, ...] = ()) -> dict
     if bad:
         raise ConfigError([Problem(shown, None, f"keys must be strings, got {bad[0]!r}")])
     folder = os.path.dirname(os.path.abspath(path))
+    _shorthands(tree)
     _resolve_paths(tree, folder)
     base = tree.pop("base", None)
     merged: dict = {}
@@ -208,6 +219,8 @@ def apply_override(tree: dict, assignment: str, sources: Sources) -> None:
     value = parse_yaml(text, f"--set {key}") if text.strip() else None
     if "".join(parts[:1]) == "base":
         raise UsageError([Problem("--set", key, "base can only be set inside a config file")])
+    if len(parts) == 1 and parts[0] in SHORTHANDS and isinstance(value, SHORTHANDS[parts[0]][0]):
+        parts.append(SHORTHANDS[parts[0]][1])
     if parts[0] in ("model", "data") and len(parts) == 2 and f"{parts[0]}.{parts[1]}" in PATH_KEYS:
         if isinstance(value, str) and value:
             value = os.path.abspath(os.path.expanduser(value))

@@ -181,3 +181,14 @@ def test_relative_paths_resolve_against_the_declaring_file(write, tmp_path):
     weights = write("sub/w.safetensors", "x")
     path = write("sub/c.yaml", "model: {init_from: w.safetensors}\n")
     assert load_config(path).model.init_from == weights
+
+
+def test_shorthands_for_freeze_and_loss(write):
+    write("base.yaml", "freeze: {patterns: [a], frozen_norm_eval: false}\n")
+    path = write("c.yaml", "base: base.yaml\nfreeze: [backbone, head.bias]\nloss: mse\n")
+    cfg = load_config(path)
+    assert cfg.freeze.patterns == ["backbone", "head.bias"] and cfg.loss.name == "mse"
+    assert cfg.freeze.frozen_norm_eval is False  # the rest of the base's section is kept
+    cfg = load_config(path, ["freeze=[x]", "loss=l1"])
+    assert cfg.freeze.patterns == ["x"] and cfg.loss.name == "l1"
+    assert cfg.freeze.frozen_norm_eval is False
