@@ -15,16 +15,20 @@ from ..autograd.generator import rng
 from ..autograd.grad_mode import no_grad
 from ..autograd.ops.embedding import DropoutMul, Embedding
 from ..autograd.ops.linear import linear
+from ..autograd.ops.nn_losses import named
 from ..autograd.ops.normalization import NativeBatchNorm, NativeLayerNorm, Normalize
+from ..autograd.ops.padding import ConstantPadNd, GatherPad
 from ..autograd.tensor import Tensor, _wrap_dim
 from .functional_activation import *  # noqa: F403 - re-exported as F.<activation>
 from .functional_activation import __all__ as _activation_names
+from .functional_distance import cosine_similarity, pairwise_distance  # noqa: F401
 from .functional_loss import (  # noqa: F401 - re-exported as F.<loss>
     _scalar,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
     huber_loss,
+    kl_div,
     l1_loss,
     mse_loss,
     nll_loss,
@@ -197,8 +201,52 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._wrap((values[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
+# ----- padding --------------------------------------------------------------------------
+_PAD_NODES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0",
+              "circular": "torch::autograd::CopySlices"}
+
+
+def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last len(pad)//2 dims: pad = (last_lo, last_hi, prev_lo, prev_hi, ...)."""
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) > 2 * input.ndim:
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {len(pad)} and input of dimension {input.ndim}")
+    if mode == "constant":
+        for axis, lo, hi in ((input.ndim - 1 - i, pad[2 * i], pad[2 * i + 1])
+                             for i in range(len(pad) // 2)):
+            if input.shape[axis] + min(lo, 0) + min(hi, 0) < 0:
+                raise RuntimeError("narrow(): length must be non-negative.")
+        return ConstantPadNd.apply(input, pad=pad, value=0 if value is None else value)
+    if mode not in _PAD_NODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    k = len(pad) // 2
+    if not 1 <= k <= 3 or input.ndim not in (k + 1, k + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode == "reflect":
+        for i in range(k):
+            axis = input.ndim - 1 - i
+            if max(pad[2 * i], pad[2 * i + 1]) >= input.shape[axis]:
+                raise RuntimeError(
+                    "Argument #4: Padding size should be less than the corresponding input "
+                    f"dimension, but got: padding ({pad[2 * i]}, {pad[2 * i + 1]}) at dimension "
+                    f"{axis} of input {list(input.shape)}")
+    node = named(GatherPad, _PAD_NODES[mode].format(k))
+    return node.apply(input, pad=pad, mode=mode)
+
+
 __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "dropout", "embedding", "huber_loss", "l1_loss", "layer_norm", "linear", "mse_loss",
-    "nll_loss", "normalize", "one_hot", "smooth_l1_loss", *_activation_names,
+    "cosine_similarity", "dropout", "embedding", "huber_loss", "kl_div", "l1_loss", "layer_norm", "linear", "mse_loss",
+    "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "smooth_l1_loss", *_activation_names,
 ]

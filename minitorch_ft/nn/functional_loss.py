@@ -19,7 +19,7 @@ from .functional_activation import log_softmax
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
-    "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
+    "kl_div", "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
 ]
 
 _WEIGHTED_NAMES = {"none": "MulBackward0", "sum": "SumBackward0", "mean": "DivBackward0"}
@@ -216,3 +216,26 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     smooth = _losses.SmoothingLoss.apply(logp, target, weight, ignore_index=ignore_index,
                                          reduction=reduction)
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / classes)
+
+
+_KL_NAMES = {"mean": "MeanBackward0", "sum": "SumBackward0", "batchmean": "DivBackward0"}
+
+
+def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """KL(target || exp(input)) pointwise: t (log t - input), or e^t (t - input) for
+    log-space targets; 'batchmean' divides the sum by the batch size (the true KL)."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.", UserWarning, stacklevel=2)
+    if reduction not in ("none", "mean", "sum", "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    name = _KL_NAMES.get(reduction, "MulBackward0" if log_target else "SubBackward0")
+    batch = input.shape[0] if input.ndim else 1
+    return _losses.named(_losses.KlDiv, name).apply(input, target, reduction=reduction,
+                                                   log_target=log_target, batch=batch)

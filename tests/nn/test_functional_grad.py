@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -215,3 +217,32 @@ def test_one_hot():
         F.one_hot(mt.tensor([0, 3]), 2)
     with pytest.raises(RuntimeError, match="only applicable to index tensor of type LongTensor"):
         F.one_hot(mt.tensor([0.0]))
+
+
+@pytest.mark.parametrize("mode,pad", [("constant", (1, 2)), ("constant", (1, -1, 0, 2)),
+                                      ("reflect", (2, 1)), ("replicate", (1, 2, 2, 0)),
+                                      ("circular", (2, 1))])
+def test_pad(mode, pad):
+    check_grad(lambda x: F.pad(x, pad, mode=mode), leaf((2, 3, 4), 0))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none", "batchmean"])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div(reduction, log_target):
+    x = leaf((3, 4), 0, low=-3.0, high=-0.2)
+    t = leaf((3, 4), 1, low=-3.0, high=-0.2) if log_target else leaf((3, 4), 1, low=0.1, high=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reduction='mean' warns, as in PyTorch
+        check_grad(lambda a, b: F.kl_div(a, b, reduction=reduction, log_target=log_target),
+                   x, t)
+
+
+def test_cosine_similarity_and_pairwise_distance():
+    check_grad(lambda a, b: F.cosine_similarity(a, b), leaf((3, 4), 0), leaf((1, 4), 1))
+    check_grad(lambda a, b: F.cosine_similarity(a, b, dim=0, eps=1e-3), leaf((3, 4), 2),
+               leaf((3, 4), 3))
+    for p in (2.0, 1.0, 3.0):
+        check_grad(lambda a, b, p=p: F.pairwise_distance(a, b, p=p), leaf((3, 4), 4),
+                   leaf((4,), 5))
+    check_grad(lambda a, b: F.pairwise_distance(a, b, keepdim=True), leaf((3, 4), 6),
+               leaf((3, 4), 7))

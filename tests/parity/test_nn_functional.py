@@ -210,6 +210,33 @@ def test_integer_targets_promote_like_torch():
             np.ones((2, 3), np.int64))
 
 
+@pytest.mark.parametrize("mode,pad,shape", [
+    ("constant", (1, 2), (2, 3)), ("constant", (1, -1, 2, 0), (2, 3, 4)),
+    ("reflect", (2, 1), (2, 3, 4)), ("reflect", (1, 2, 2, 1), (1, 2, 3, 4)),
+    ("replicate", (1, 2, 0, 2), (2, 3, 4)), ("circular", (2, 1), (2, 3, 4)),
+])
+def test_pad(mode, pad, shape):
+    compare(*pair("pad", pad=pad, mode=mode), arr(*shape))
+    if mode == "constant":
+        compare(*pair("pad", pad=pad, value=2.5), arr(*shape))
+
+
+@pytest.mark.parametrize("reduction", ["sum", "none", "batchmean"])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div(reduction, log_target):
+    x = np.log(arr(3, 4, low=0.05, high=1.0))
+    t = np.log(arr(3, 4, low=0.05, high=1.0)) if log_target else arr(3, 4, low=0.05, high=1.0)
+    compare(*pair("kl_div", reduction=reduction, log_target=log_target), x, t)
+
+
+def test_cosine_similarity_and_pairwise_distance():
+    compare(*pair("cosine_similarity", dim=1), arr(3, 4), arr(1, 4))
+    compare(*pair("cosine_similarity", dim=0, eps=1e-3), arr(3, 4, dtype=np.float64),
+            np.full((3, 4), 1e-5))  # the clamped-norm gradient, as torch computes it
+    for p in (2.0, 1.0, 3.0, float("inf")):
+        compare(*pair("pairwise_distance", p=p), arr(3, 4), arr(4))
+
+
 def test_one_hot_matches():
     idx = np.array([[0, 3], [1, 1]])
     assert F.one_hot(mt.tensor(idx)).tolist() == TF.one_hot(torch.tensor(idx)).tolist()

@@ -25,7 +25,10 @@ REPRS = [
     "Flatten()", "Flatten(0, 2)", "Unflatten(1, (2, 3))", "MSELoss()", "L1Loss()",
     "SmoothL1Loss(beta=0.5)", "HuberLoss()", "BCELoss()", "BCEWithLogitsLoss()",
     "CrossEntropyLoss(label_smoothing=0.1)", "NLLLoss()", "ModuleList()", "Sequential()",
-    "ModuleDict({'a': Tanh(), 'b': Sigmoid()})",
+    "ModuleDict({'a': Tanh(), 'b': Sigmoid()})", "ZeroPad2d(2)", "ConstantPad1d(2, 3.5)",
+    "ReflectionPad2d((1, 1, 2, 0))", "ReplicationPad1d(3)", "CircularPad2d(1)",
+    "CosineSimilarity(0)", "PairwiseDistance(1)", "KLDivLoss(log_target=True)", "ELU(0.5)",
+    "Hardtanh(-2, 2)", "Threshold(0.1, 20)", "Softmin(1)", "Mish()", "SELU(inplace=True)",
     "Sequential(Linear(3, 4), Sequential(ReLU(), Dropout()), ModuleList([Linear(2, 2)] * 3 "
     "+ [ReLU(), Linear(2, 3), Linear(2, 3)]))",
 ]

@@ -264,3 +264,51 @@ class SoftTargetCrossEntropy(Op):
         grad_logp = (-scale * target).astype(logp.dtype, copy=False) if need[0] else None
         grad_t = (-scale * logp).astype(target.dtype, copy=False) if need[1] else None
         return grad_logp, grad_t, None
+
+
+class KlDiv(Op):
+    """l = xlogy(t, t) - t x (or e^t (t - x) with log targets);
+    dx = -t (-e^t), dt = log t + 1 - x (e^t (t - x + 1))."""
+
+    @staticmethod
+    def forward(ctx, x, t, *, reduction, log_target, batch):
+        if log_target:
+            et = np.exp(t)
+            loss = et * (t - x)
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):  # xlogy: 0 log 0 = 0
+                loss = np.where(t == 0, 0, t * np.log(t)) - t * x
+        ctx.save_for_backward(x, t)
+        ctx.reduction, ctx.log_target, ctx.count = reduction, log_target, loss.size
+        ctx.batch = batch
+        dtype = np.result_type(x, t)
+        if reduction == "none":
+            return loss.astype(dtype, copy=False)
+        total = loss.sum()
+        if reduction == "mean":
+            total = total / loss.size
+        elif reduction == "batchmean":
+            total = total / batch
+        return np.asarray(total, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved
+        need = ctx.needs_input_grad
+        scale = {"mean": grad / ctx.count, "batchmean": grad / ctx.batch}.get(ctx.reduction,
+                                                                              grad)
+        grad_x = grad_t = None
+        if ctx.log_target:
+            et = np.exp(t)
+            if need[0]:
+                grad_x = -scale * et
+            if need[1]:
+                grad_t = scale * et * (t - x + 1)
+        else:
+            if need[0]:
+                grad_x = -scale * t
+            if need[1]:
+                with np.errstate(divide="ignore", invalid="ignore"):  # nan at t = 0, as torch
+                    grad_t = scale * (np.where(t == 0, np.nan, np.log(t) + 1) - x)
+        return (None if grad_x is None else grad_x.astype(x.dtype, copy=False),
+                None if grad_t is None else grad_t.astype(t.dtype, copy=False))
