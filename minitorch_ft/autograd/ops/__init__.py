@@ -6,6 +6,7 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     combine,
     conversion,
     comparison,
+    distance,
     elementwise,
     embedding,
     extrema,
@@ -17,6 +18,7 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     matmul,
     nn_losses,
     normalization,
+    padding,
     reduce,
     shape,
 )
