@@ -12,37 +12,11 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from ..autograd.generator import Generator, rng
+from ..autograd.generator import Generator
 from ..autograd.ops.combine import stack
 from ..autograd.tensor import Tensor
 from .dataset import Dataset, TensorDataset
-
-
-class SequentialSampler:
-    """Indices 0..n-1 in order."""
-
-    def __init__(self, data_source) -> None:
-        self.data_source = data_source
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(range(len(self.data_source)))
-
-    def __len__(self) -> int:
-        return len(self.data_source)
-
-
-class RandomSampler:
-    """A fresh permutation every epoch, drawn from `generator` (or the global generator)."""
-
-    def __init__(self, data_source, generator: Generator | None = None) -> None:
-        self.data_source = data_source
-        self.generator = generator
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(rng(self.generator).permutation(len(self.data_source)).tolist())
-
-    def __len__(self) -> int:
-        return len(self.data_source)
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 
 def default_collate(batch: list):
@@ -93,9 +67,15 @@ class DataLoader:
         drop_last: bool = False,
         timeout: float = 0,
         worker_init_fn=None,
+        multiprocessing_context=None,
         generator: Generator | None = None,
-        **kwargs,
+        *,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ) -> None:
+        # the worker options are accepted for torch compatibility; there are no workers
         if not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError(
                 "num_workers option should be non-negative; use num_workers=0 to "
@@ -124,6 +104,8 @@ class DataLoader:
                 if shuffle
                 else SequentialSampler(dataset)
             )
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.dataset = dataset
         self.batch_size = batch_size
         self.drop_last = drop_last
@@ -133,29 +115,19 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.generator = generator
 
-    def _index_batches(self) -> Iterator[list[int]]:
-        if self.batch_sampler is not None:
-            yield from self.batch_sampler
-            return
-        if self.batch_size is None:
-            for index in self.sampler:
-                yield index
-            return
-        batch: list[int] = []
-        for index in self.sampler:
-            batch.append(index)
-            if len(batch) == self.batch_size:
-                yield batch
-                batch = []
-        if batch and not self.drop_last:
-            yield batch
+    @property
+    def _auto_collation(self) -> bool:
+        return self.batch_sampler is not None
+
+    def _index_batches(self) -> Iterator:
+        return iter(self.batch_sampler if self._auto_collation else self.sampler)
 
     def __iter__(self) -> Iterator:
         # Fast path: gather whole batches from a TensorDataset's arrays at once.
         fast = (
             type(self.dataset) is TensorDataset
             and self.collate_fn is None
-            and (self.batch_size is not None or self.batch_sampler is not None)
+            and self._auto_collation
             and not any(t.requires_grad for t in self.dataset.tensors)  # keep their graph
         )
         arrays = self.dataset.arrays() if fast else ()
@@ -163,7 +135,7 @@ class DataLoader:
             if fast:
                 picked = np.asarray(indices, dtype=np.int64)
                 yield [Tensor._wrap(a[picked]) for a in arrays]
-            elif self.batch_size is None and self.batch_sampler is None:
+            elif not self._auto_collation:
                 sample = self.dataset[indices]
                 yield self.collate_fn(sample) if self.collate_fn else sample
             else:
@@ -171,9 +143,4 @@ class DataLoader:
                 yield (self.collate_fn or default_collate)(samples)
 
     def __len__(self) -> int:
-        if self.batch_sampler is not None:
-            return len(self.batch_sampler)
-        n = len(self.sampler)
-        if self.batch_size is None:
-            return n
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        return len(self.batch_sampler if self._auto_collation else self.sampler)

@@ -136,3 +136,29 @@ def test_tensors_requiring_grad_keep_their_graph():
     assert x.requires_grad and x.grad_fn is not None
     x.sum().backward()
     assert w.grad.tolist() == [[2.0, 2.0], [2.0, 2.0], [0.0, 0.0], [0.0, 0.0]]
+
+
+def test_samplers_match_torch_semantics():
+    from minitorch_ft.data import BatchSampler, RandomSampler, SequentialSampler
+
+    gen = mt.Generator().manual_seed(0)
+    draws = list(RandomSampler(range(5), replacement=True, num_samples=12, generator=gen))
+    assert len(draws) == 12 and set(draws) <= set(range(5))
+    longer = list(RandomSampler(range(3), num_samples=7, generator=gen))
+    assert sorted(longer[:3]) == [0, 1, 2] and len(longer) == 7
+    assert list(BatchSampler(SequentialSampler(range(5)), 2, drop_last=False)) == [
+        [0, 1],
+        [2, 3],
+        [4],
+    ]
+    assert len(BatchSampler(range(5), 2, drop_last=True)) == 2
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value"):
+        RandomSampler(range(3), num_samples=0)
+    with pytest.raises(TypeError, match="replacement should be a boolean value"):
+        RandomSampler(range(3), replacement=1)
+    with pytest.raises(ValueError, match="batch_size should be a positive integer value"):
+        BatchSampler(range(3), 0, False)
+    loader = DataLoader(_dataset(6), batch_sampler=[[5, 0], [1]])
+    assert [y.tolist() for _, y in loader] == [[5, 0], [1]] and len(loader) == 2
+    single = DataLoader(_dataset(3), batch_size=None)
+    assert [int(y) for _, y in single] == [0, 1, 2]
