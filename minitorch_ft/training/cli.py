@@ -48,8 +48,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--checkpoint",
         metavar="PATH",
-        help="weights to evaluate: a .safetensors file, a checkpoint .json or a "
-        "run directory (best, else last)",
+        help="weights to evaluate (or start from), loaded strictly: a .safetensors file, "
+        "a checkpoint .json or a run directory (best, else last)",
     )
     p.add_argument(
         "--predictions",
