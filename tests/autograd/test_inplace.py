@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -364,3 +365,31 @@ def test_writing_a_grad_tensor_into_a_view_of_a_plain_tensor():
     assert e.requires_grad and e.grad_fn.name() == "torch::autograd::CopySlices"
     (e * 2).sum().backward()
     assert w.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize("name,args,want", [
+    ("acos_", (), [math.pi / 2, 0.0]), ("logit_", (), [0.0, math.inf]),
+    ("eq_", (mt.tensor([0.0, 0.0]),), [1.0, 0.0]), ("xlogy_", (2.0,), [0.0, math.log(2)]),
+    ("nan_to_num_", (), [0.0, 1.0]), ("frac_", (), [0.0, 0.0]), ("negative_", (), [0.0, -1.0]),
+])
+def test_less_common_in_place_forms(name, args, want):
+    x = mt.tensor([0.0, 1.0]) if name != "logit_" else mt.tensor([0.5, 1.0])
+    out = getattr(x, name)(*args)
+    assert out is x and x._version.value == 1
+    np.testing.assert_allclose(x.numpy(), want, rtol=1e-6)
+
+
+def test_in_place_bitwise_operators_and_top_level_functions():
+    m = mt.tensor([True, False, True])
+    m &= mt.tensor([True, True, False])
+    m |= mt.tensor([False, True, False])
+    m ^= mt.tensor([True, True, True])
+    assert m.tolist() == [False, False, True]
+    for name in ("exp_", "clamp_", "sigmoid_", "zero_", "fill_", "relu_", "erfinv_"):
+        assert hasattr(mt, name) or name == "erfinv_"
+    x = mt.zeros(2)
+    assert mt.exp_(x) is x and x.tolist() == [1.0, 1.0]
+    assert mt.clamp_(x, max=0.5) is x and x.tolist() == [0.5, 0.5]
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
+                                           "output type Long"):
+        mt.tensor([1, 2]).acos_()

@@ -354,6 +354,9 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     return _maybe_inplace(input, inplace, lambda t: Threshold.apply(t, threshold, value))
 
 
+_threshold = threshold  # reachable from threshold_, whose parameter shadows the name
+
+
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return Hardshrink.apply(require_float(check_tensor(input, "hardshrink"), "hardshrink_cpu"),
                             lambd)
@@ -382,9 +385,21 @@ def relu_(input: Tensor) -> Tensor:
     return relu(input, inplace=True)
 
 
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return _threshold(input, threshold, value, inplace=True)
+
+
 # torch exposes these at top level (torch.relu, torch.softmax, ...); the rest via nn.functional.
-__all__ = ["celu", "hardshrink", "log_softmax", "relu", "relu_", "selu", "softmax",
-           "threshold"]
+__all__ = ["celu", "celu_", "hardshrink", "log_softmax", "relu", "relu_", "selu", "selu_",
+           "softmax", "threshold", "threshold_"]
 
 for _name in ("relu", "relu_", "hardshrink", "softmax", "log_softmax"):
     setattr(Tensor, _name, globals()[_name])

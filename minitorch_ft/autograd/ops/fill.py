@@ -207,7 +207,3 @@ def bernoulli_(self: Tensor, p: float = 0.5, *, generator=None) -> Tensor:
         return values
 
     return _random_fill(self, Bernoulli, draw)
-
-
-for _name in ("zero_", "fill_", "copy_", "uniform_", "normal_", "bernoulli_"):
-    setattr(Tensor, _name, globals()[_name])

@@ -334,8 +334,71 @@ Tensor.__imod__ = _swap(remainder_)
 
 clip_ = clamp_
 
-from . import fill  # noqa: E402, F401 - zero_, fill_, copy_, uniform_, ... (uses the above)
+
+# These modules build on the machinery above.
+from .fill import bernoulli_, copy_, fill_, normal_, uniform_, zero_  # noqa: E402, F401
+from .inplace_math import (  # noqa: E402
+    acos_,
+    acosh_,
+    arccos_,
+    arccosh_,
+    arcsin_,
+    arcsinh_,
+    arctan_,
+    arctanh_,
+    asin_,
+    asinh_,
+    atan_,
+    atanh_,
+    bitwise_and_,
+    bitwise_or_,
+    bitwise_xor_,
+    cosh_,
+    erfc_,
+    exp2_,
+    fix_,
+    frac_,
+    log2_,
+    log10_,
+    logit_,
+    nan_to_num_,
+    negative_,
+    sinh_,
+    tan_,
+    xlogy_,
+)
 
 for _name, _fn in list(globals().items()):
     if _name.endswith("_") and not _name.startswith("_") and callable(_fn):
         setattr(Tensor, _name, _fn)
+
+
+def _swap(fn):
+    """An in-place operator: `x += y` is `x.add_(y)`."""
+
+    def op(self: Tensor, other) -> Tensor:
+        return fn(self, other)
+
+    return op
+
+
+Tensor.__iadd__ = _swap(add_)
+Tensor.__isub__ = _swap(sub_)
+Tensor.__imul__ = _swap(mul_)
+Tensor.__itruediv__ = _swap(div_)
+Tensor.__ipow__ = _swap(pow_)
+Tensor.__ifloordiv__ = _swap(floor_divide_)
+Tensor.__imod__ = _swap(remainder_)
+Tensor.__iand__ = _swap(bitwise_and_)
+Tensor.__ior__ = _swap(bitwise_or_)
+Tensor.__ixor__ = _swap(bitwise_xor_)
+
+# The in-place functions torch also exposes at top level (torch.exp_, torch.clamp_, ...).
+__all__ = [
+    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
+    "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_",
+    "clamp_min_", "clip_", "cos_", "cosh_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_",
+    "fix_", "floor_", "frac_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_",
+    "neg_", "negative_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_",
+    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
+]

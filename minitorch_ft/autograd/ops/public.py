@@ -9,6 +9,7 @@ from .elementwise import *  # noqa: F403
 from .extrema import *  # noqa: F403
 from .gather import *  # noqa: F403
 from .indexing import *  # noqa: F403
+from .inplace import *  # noqa: F403
 from .matmul import bmm, matmul, mm  # noqa: F401
 from .reduce import *  # noqa: F403
 from .shape import *  # noqa: F403
