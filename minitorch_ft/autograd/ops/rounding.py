@@ -41,18 +41,24 @@ class Sign(_ZeroGrad):
 
 
 class Floor(_ZeroGrad):
+    """Largest integer <= a; zero gradient."""
+
     @staticmethod
     def forward(ctx, a):
         return np.floor(a)
 
 
 class Ceil(_ZeroGrad):
+    """Smallest integer >= a; zero gradient."""
+
     @staticmethod
     def forward(ctx, a):
         return np.ceil(a)
 
 
 class Trunc(_ZeroGrad):
+    """a rounded toward zero; zero gradient."""
+
     @staticmethod
     def forward(ctx, a):
         return np.trunc(a)
@@ -185,6 +191,8 @@ class _NoDerivative(Op):
 
 
 class FloorDivide(_NoDerivative):
+    """a // b (floor_divide); torch defines no derivative for it."""
+
     grad_fn_name = "NotImplemented"
     aten_name = "floor_divide"
 
@@ -195,7 +203,7 @@ class FloorDivide(_NoDerivative):
 
 
 class RemainderScalarSelf(_NoDerivative):
-    """number % tensor."""
+    """number % tensor; torch defines no derivative for it."""
 
     grad_fn_name = "NotImplemented"
     aten_name = "remainder"
