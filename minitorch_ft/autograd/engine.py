@@ -167,6 +167,9 @@ def _topological_order(roots, targets):
 
 
 def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
+    if targets is None and capture is None:
+        _run_all(roots, root_grads, retain_graph)
+        return
     order = _topological_order(roots, targets)
     buffers: dict = {}
     for node, g in zip(roots, root_grads, strict=True):
@@ -210,6 +213,81 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
                     buffers[child] = buffers[child] + g
                 else:
                     buffers[child] = g
+
+
+def _count_dependencies(roots) -> dict:
+    """How many edges point at each node reachable from roots (one iterative pass)."""
+    dependencies = dict.fromkeys(roots, 0)
+    stack = list(dependencies)
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is None:
+                continue
+            if child in dependencies:
+                dependencies[child] += 1
+            else:
+                dependencies[child] = 1
+                stack.append(child)
+    return dependencies
+
+
+def _run_all(roots, root_grads, retain_graph: bool) -> None:
+    """The common backward: every reachable node, each once all its gradients arrived.
+
+    Kept apart from the general `_run` (targets, capture) because it is the hot path.
+    """
+    dependencies = _count_dependencies(roots)
+    buffers: dict = {}
+    for node, g in zip(roots, root_grads, strict=True):
+        buffers[node] = buffers[node] + g if node in buffers else g
+    ready = [node for node in buffers if dependencies[node] == 0]
+    with grad_mode.no_grad():
+        while ready:
+            node = ready.pop()
+            grad = buffers.pop(node, None)
+            if type(node) is AccumulateGrad:
+                if grad is not None:
+                    _accumulate_leaf(node, grad)
+                continue
+            edges = node.next_functions
+            if grad is None:
+                grads_in = (None,) * len(edges)
+            else:
+                if node._pre_hooks is not None:
+                    grad = _apply_pre_hooks(node, grad)
+                if node._retained is not None:
+                    _retain(node, grad)
+                grads_in = node._backward(node, grad)
+                if type(grads_in) is not tuple:
+                    grads_in = (grads_in,)
+                if node._hooks is not None:
+                    _apply_post_hooks(node, grads_in, grad)
+                if not retain_graph and node._saved:
+                    node._saved = None  # free saved arrays (a second backward then raises)
+            for (child, _), g, shape in zip(edges, grads_in, node._shapes):  # noqa: B905
+                if child is None:
+                    continue
+                if g is not None:
+                    if g.shape != shape:
+                        g = unbroadcast(g, shape)
+                    if child in buffers:
+                        buffers[child] = buffers[child] + g
+                    else:
+                        buffers[child] = g
+                remaining = dependencies[child] - 1
+                dependencies[child] = remaining
+                if remaining == 0:
+                    ready.append(child)
+
+
+def _accumulate_leaf(node, grad) -> None:
+    """AccumulateGrad: the leaf's hooks, then `.grad += grad`, then post-accumulate hooks."""
+    leaf = node.variable
+    if leaf._hooks:
+        grad = _apply_pre_hooks(node, grad)
+    _accumulate(leaf, grad)
+    for hook in leaf.__dict__.get("_post_accumulate_hooks", ()):
+        hook(leaf)
 
 
 def _apply_pre_hooks(node, grad):

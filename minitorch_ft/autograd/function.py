@@ -30,17 +30,13 @@ class Node:
     The node is also the `ctx` its op's forward and backward receive.
     """
 
-    __slots__ = (
-        "next_functions", "needs_input_grad", "_saved", "_saved_versions", "_shapes",
-        "_pre_hooks", "_retained", "_hooks", "__dict__", "__weakref__",
-    )
-
-    def __init__(self) -> None:
-        self._saved = ()
-        self._saved_versions = None
-        self._pre_hooks = None
-        self._retained = None
-        self._hooks = None
+    __slots__ = ("next_functions", "needs_input_grad", "_shapes", "__dict__", "__weakref__")
+    # Class defaults rather than an __init__: a node is created per recorded op.
+    _saved = ()
+    _saved_versions = None
+    _pre_hooks = None
+    _retained = None
+    _hooks = None
 
     def name(self) -> str:
         """PyTorch's name of this node, e.g. 'AddBackward0'."""
@@ -60,13 +56,13 @@ class Node:
         if saved is None:
             raise RuntimeError(_FREED_MESSAGE)
         if self._saved_versions is not None:
-            for counter, version, shape, dtype_name, producer in self._saved_versions:
+            for counter, version, shape, np_dtype, producer in self._saved_versions:
                 if counter.value != version:
                     dims = ", ".join(str(s) for s in shape)
                     raise RuntimeError(
                         "one of the variables needed for gradient computation has been "
                         "modified by an inplace operation: "
-                        f"[torch.{_TYPE_NAMES.get(dtype_name, dtype_name)} [{dims}]]"
+                        f"[torch.{_TYPE_NAMES.get(np_dtype.name, np_dtype.name)} [{dims}]]"
                         f"{_producer_text(producer)} is at version {counter.value}; expected "
                         f"version {version} instead. Hint: enable anomaly detection to find "
                         "the operation that failed to compute its gradient, with "
@@ -182,30 +178,49 @@ class Op:
     @classmethod
     def apply(cls, *args, **kwargs) -> Tensor:
         """Run forward on the arrays; record a node when grad mode is on and an input needs it."""
-        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        # One pass over the arguments: this is the per-op overhead every op pays.
+        arrays = []
+        needs = []
         record = False
-        if grad_mode._state.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._data)
+                if a._requires_grad:
                     record = True
-                    break
+                    needs.append(True)
+                else:
+                    needs.append(False)
+            else:
+                arrays.append(a)
+                needs.append(False)
         version = args[0]._version if cls.is_view else None
-        if not record:
-            out = Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs), version=version)
+        if not (record and _grad_state.enabled):
+            out = Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs), False, None, version)
             if version is not None:
                 _mark_view(out, args[0])
             return out
         ctx = cls._node_type()
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx.needs_input_grad = tuple(needs)
         out_array = cls.forward(ctx, *arrays, **kwargs)
         out = Tensor._wrap(out_array, True, ctx, version)
         if version is not None:
             _mark_view(out, args[0])
-        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
-        ctx._shapes = tuple(a.shape if isinstance(a, np.ndarray) else None for a in arrays)
+        edges = []
+        for a, need in zip(args, needs):  # noqa: B905 - equal lengths by construction
+            if need:
+                fn = a.grad_fn
+                edges.append((fn if fn is not None else grad_accumulator(a), 0))
+            else:
+                edges.append(_NO_EDGE)
+        ctx.next_functions = tuple(edges)
+        ctx._shapes = [a.shape if type(a) is np.ndarray else None for a in arrays]
         if ctx._saved:
             _track_saved_versions(ctx, args, out)
         return out
+
+
+_NO_EDGE = (None, 0)
+_grad_state = grad_mode._state
 
 
 def _mark_view(out: Tensor, source: Tensor) -> None:
@@ -217,12 +232,14 @@ def _track_saved_versions(ctx: Node, args, out: Tensor) -> None:
     """Remember the version of each saved array's tensor, so in-place edits are caught."""
     records = []
     for saved in ctx._saved:
+        if type(saved) is not np.ndarray:
+            continue
         if saved is out._data:
-            records.append((out._version, 0, saved.shape, saved.dtype.name, ctx.name()))
+            records.append((out._version, 0, saved.shape, saved.dtype, ctx.name()))
             continue
         for a in args:
             if isinstance(a, Tensor) and a._data is saved:
-                records.append((a._version, a._version.value, saved.shape, saved.dtype.name,
+                records.append((a._version, a._version.value, saved.shape, saved.dtype,
                                 weakref.ref(a)))
                 break
     if records:
@@ -257,7 +274,7 @@ class FunctionCtx(Node):
         self._saved_tensors = tensors
         self._saved = tuple(t._data for t in tensors if isinstance(t, Tensor))
         self._saved_versions = [
-            (t._version, t._version.value, t.shape, t._data.dtype.name, weakref.ref(t))
+            (t._version, t._version.value, t.shape, t._data.dtype, weakref.ref(t))
             for t in tensors if isinstance(t, Tensor)
         ] or None
 

@@ -53,12 +53,15 @@ class VersionCounter:
 class Tensor:
     """A numpy-backed tensor with PyTorch's autograd semantics."""
 
-    __slots__ = (
-        "_data", "_requires_grad", "grad_fn", "_grad", "_version", "_accumulator",
-        "_retains_grad", "_hooks", "__weakref__", "__dict__",
-    )
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_version", "__weakref__", "__dict__")
     __array_priority__ = 1000  # numpy defers `ndarray * Tensor` to Tensor.__rmul__
     _base = None  # for a view: the tensor whose memory it shows (set by view ops)
+    # Rarely set state lives in class defaults, so creating a tensor (every op does) sets
+    # only the four slots above.
+    _grad = None
+    _accumulator = None  # weakref to the leaf's AccumulateGrad node
+    _retains_grad = False
+    _hooks = None
 
     def __init__(self, data=None, *, requires_grad: bool = False) -> None:
         """`torch.Tensor(data)`: a float tensor (the default dtype) from data."""
@@ -73,11 +76,7 @@ class Tensor:
         self._data = array
         self._requires_grad = requires_grad
         self.grad_fn = grad_fn
-        self._grad = None
         self._version = version if version is not None else VersionCounter()
-        self._accumulator = None
-        self._retains_grad = False
-        self._hooks = None
 
     @classmethod
     def _wrap(cls, array, requires_grad=False, grad_fn=None, version=None) -> Tensor:
@@ -88,11 +87,7 @@ class Tensor:
         t._data = array
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
-        t._grad = None
         t._version = version if version is not None else VersionCounter()
-        t._accumulator = None
-        t._retains_grad = False
-        t._hooks = None
         return t
 
     # ----- metadata -------------------------------------------------------------------

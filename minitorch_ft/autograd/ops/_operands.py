@@ -30,6 +30,13 @@ def binary_operands(a, b):
 
     Python scalars stay python scalars (weak, like PyTorch's wrapped numbers).
     """
+    # Fast path for the two commonest cases: same-dtype tensors, float tensor with a float.
+    if type(a) is Tensor:
+        if type(b) is Tensor:
+            if a._data.dtype == b._data.dtype:
+                return a, b, None
+        elif type(b) is float and a._data.dtype.kind == "f":
+            return a, b, None
     # numpy scalars are weak python scalars in PyTorch (float32 * np.float64(2) stays float32)
     a = a.item() if isinstance(a, np.generic) else a
     b = b.item() if isinstance(b, np.generic) else b
