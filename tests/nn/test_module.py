@@ -284,3 +284,22 @@ def test_deepcopy_copies_parameters_and_buffers_keeping_sharing():
     np.testing.assert_array_equal(clone[0].weight.grad.numpy(), net[0].weight.grad.numpy())
     clone[0].weight.data.numpy()[...] = 0
     assert net[0].weight.detach().numpy().any()
+
+
+def test_full_backward_hooks_see_and_replace_gradients():
+    lin = nn.Linear(2, 1)
+    seen = []
+    lin.register_full_backward_pre_hook(lambda m, go: seen.append(go[0].shape))
+    handle = lin.register_full_backward_hook(lambda m, gi, go: (gi[0] * 0,))
+    x = mt.ones(3, 2, requires_grad=True)
+    out = lin(x)
+    assert out.grad_fn.name() == "BackwardHookFunctionBackward"
+    out.sum().backward()
+    assert seen == [(3, 1)] and not x.grad.numpy().any()
+    assert lin.weight.grad is not None
+    handle.remove()
+    x.grad = None
+    lin(x).sum().backward()
+    assert x.grad.numpy().any()
+    with mt.no_grad():
+        assert lin(x).grad_fn is None

@@ -4,6 +4,7 @@ error texts and Module semantics."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -216,3 +217,44 @@ def test_module_semantics_match_torch():
                 model.train() is model, model.training)
 
     assert probe(mt, nn) == probe(torch, tnn)
+
+
+def _hook_probe(lib, model, input_grad: bool):
+    """Hook calls, input grad and weight grad when backward hooks observe and rescale."""
+    first, last = model[0], model[2]
+    log = []
+    first.register_full_backward_pre_hook(
+        lambda m, go: log.append(("pre", [tuple(g.shape) for g in go])))
+    handle = first.register_full_backward_hook(
+        lambda m, gi, go: log.append(("post", [None if g is None else g.numpy().copy()
+                                               for g in gi])))
+    last.register_full_backward_hook(lambda m, gi, go: tuple(g * 2 for g in gi))
+    x = lib.tensor(np.arange(8.0, dtype=np.float32).reshape(4, 2) / 8, requires_grad=input_grad)
+    out = model(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "no inputs require gradients", in both libraries
+        out.sum().backward()
+        handle.remove()
+        model(x).sum().backward()
+    return out.grad_fn.name(), log, x.grad, first.weight.grad
+
+
+@pytest.mark.parametrize("input_grad", [True, False])
+def test_full_backward_hooks_match_torch(input_grad):
+    theirs = tnn.Sequential(tnn.Linear(2, 3), tnn.Tanh(), tnn.Linear(3, 1))
+    ours = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    _copy_torch_into_ours(theirs, ours)
+    name_mt, log_mt, xg_mt, wg_mt = _hook_probe(mt, ours, input_grad)
+    name_th, log_th, xg_th, wg_th = _hook_probe(torch, theirs, input_grad)
+    assert name_mt == name_th == "BackwardHookFunctionBackward"
+    # the removed hook stays silent; the pre-hook still runs on the second backward
+    assert [kind for kind, _ in log_mt] == [kind for kind, _ in log_th] == ["pre", "post", "pre"]
+    assert log_mt[0] == log_th[0]
+    for a, b in zip(log_mt[1][1], log_th[1][1], strict=True):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-5)
+    assert (xg_mt is None) == (xg_th is None)
+    if xg_mt is not None:
+        np.testing.assert_allclose(xg_mt.numpy(), xg_th.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(wg_mt.numpy(), wg_th.numpy(), rtol=1e-5)
