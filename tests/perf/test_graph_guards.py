@@ -1,0 +1,92 @@
+"""Regression guards for speed that are not timed: what the graph records and computes.
+
+A frozen backbone must add no nodes and no weight-gradient work; eval under no_grad must
+create no node at all.
+"""
+
+import gc
+
+import numpy as np
+
+import minitorch_ft as mt
+from minitorch_ft import nn
+from minitorch_ft.autograd.function import AccumulateGrad, Node
+
+
+def _mlp(frozen_linears: int) -> nn.Sequential:
+    mt.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
+                          nn.Linear(16, 1))
+    for layer in [m for m in model if isinstance(m, nn.Linear)][:frozen_linears]:
+        layer.requires_grad_(False)
+    return model
+
+
+def _graph_nodes(root: Node) -> list:
+    seen, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node is None or any(node is s for s in seen):
+            continue
+        seen.append(node)
+        stack.extend(child for child, _ in node.next_functions)
+    return seen
+
+
+def _batch():
+    rng = np.random.default_rng(0)
+    x = mt.from_numpy(rng.standard_normal((4, 8)).astype(np.float32))
+    y = mt.from_numpy((rng.random((4, 1)) < 0.5).astype(np.float32))
+    return x, y
+
+
+def test_frozen_backbone_records_only_the_head():
+    model = _mlp(frozen_linears=2)
+    x, y = _batch()
+    loss = nn.functional.binary_cross_entropy_with_logits(model(x), y)
+    nodes = [n for n in _graph_nodes(loss.grad_fn) if not isinstance(n, AccumulateGrad)]
+    assert [n.name() for n in nodes] == ["BinaryCrossEntropyWithLogitsBackward0",
+                                         "AddmmBackward0"]
+    head = nodes[1]
+    # no input gradient below the first trainable layer; weight and bias gradients only
+    assert head.needs_input_grad == (False, True, True)
+    leaves = [n.variable for n in _graph_nodes(loss.grad_fn) if isinstance(n, AccumulateGrad)]
+    assert {id(t) for t in leaves} == {id(model[4].weight), id(model[4].bias)}
+    loss.backward()
+    assert model[0].weight.grad is None and model[2].weight.grad is None
+    assert model[4].weight.grad is not None
+
+
+def test_full_model_records_every_layer():
+    model = _mlp(frozen_linears=0)
+    x, y = _batch()
+    loss = nn.functional.binary_cross_entropy_with_logits(model(x), y)
+    names = [n.name() for n in _graph_nodes(loss.grad_fn) if not isinstance(n, AccumulateGrad)]
+    assert names.count("AddmmBackward0") == 3 and names.count("ReluBackward0") == 2
+    first = [n for n in _graph_nodes(loss.grad_fn) if n.name() == "AddmmBackward0"][-1]
+    assert first.needs_input_grad[0] is False  # the data batch never gets a gradient
+
+
+def _live_nodes() -> int:
+    return sum(1 for o in gc.get_objects() if isinstance(o, Node))
+
+
+def test_eval_under_no_grad_creates_no_node():
+    model = _mlp(frozen_linears=0).eval()
+    x, _ = _batch()
+    gc.collect()
+    before = _live_nodes()
+    with mt.no_grad():
+        out = model(x)
+    assert out.grad_fn is None and not out.requires_grad
+    assert _live_nodes() == before
+
+
+def test_no_saved_arrays_survive_backward():
+    model = _mlp(frozen_linears=0)
+    x, y = _batch()
+    loss = nn.functional.binary_cross_entropy_with_logits(model(x), y)
+    nodes = [n for n in _graph_nodes(loss.grad_fn) if not isinstance(n, AccumulateGrad)]
+    assert all(n._saved for n in nodes if n.name() == "AddmmBackward0")
+    loss.backward()
+    assert all(not n._saved for n in nodes)
