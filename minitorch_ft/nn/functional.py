@@ -53,12 +53,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
     else:
         keep = rng().random(input.shape) >= p
         mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
-    out = DropoutMul.apply(input, mask)
-    if inplace and not input.requires_grad:
-        input._data[...] = out._data
-        input._version.value += 1
-        return input
-    return out
+    if inplace:  # through the in-place machinery: version bump, leaf checks, history
+        from ..autograd.ops.inplace import apply_inplace
+
+        return apply_inplace(input, lambda t: DropoutMul.apply(t, mask))
+    return DropoutMul.apply(input, mask)
 
 
 # ----- normalisation --------------------------------------------------------------------
