@@ -165,6 +165,16 @@ def test_bce_with_logits(reduction, logit_scale):
             rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("pw_shape", [(4,), (1, 4), (3, 1, 4), (1,)])
+def test_bce_with_logits_pos_weight_broadcasting(pw_shape):
+    pw = arr(*pw_shape, low=0.2, high=3.0)
+    compare(lambda a, b: F.binary_cross_entropy_with_logits(a, b, pos_weight=mt.tensor(pw),
+                                                            reduction="none"),
+            lambda a, b: TF.binary_cross_entropy_with_logits(a, b, pos_weight=torch.tensor(pw),
+                                                             reduction="none"),
+            arr(3, 2, 4) * 20, arr(3, 2, 4, low=0, high=1), rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("shape,target", [
     ((4, 3), np.array([0, 2, 1, 2])), ((3,), np.array(1)),
@@ -254,6 +264,8 @@ ERRORS = [
     ("cross_entropy", lambda lib: (lib.zeros(4, 3), lib.tensor([0, 1, 2]))),
     ("binary_cross_entropy", lambda lib: (lib.zeros(4, 3), lib.zeros(4))),
     ("binary_cross_entropy_with_logits", lambda lib: (lib.zeros(4, 3), lib.zeros(4))),
+    ("binary_cross_entropy_with_logits", lambda lib: (lib.zeros(4, 3), lib.zeros(4, 3), None,
+                                                      None, None, "mean", lib.ones(2))),
     ("layer_norm", lambda lib: (lib.zeros(4, 3), (4,))),
     ("batch_norm", lambda lib: (lib.zeros(1, 3), None, None, None, None, True)),
     ("embedding", lambda lib: (lib.tensor([0, 5]), lib.zeros(4, 2))),
