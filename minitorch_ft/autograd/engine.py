@@ -175,7 +175,7 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
     for node, g in zip(roots, root_grads, strict=True):
         buffers[node] = buffers[node] + g if node in buffers else g
     needed = set(order) if targets is not None else None
-    with grad_mode.no_grad():
+    with grad_mode.no_grad(), np.errstate(all="ignore"):  # inf/nan quietly, as torch
         for node in order:
             grad = buffers.pop(node, None)
             if grad is None:
@@ -202,7 +202,7 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
                 _apply_post_hooks(node, grads_in, grad)
             if not retain_graph:
                 node._release()
-            for (child, _), g, shape in zip(node.next_functions, grads_in, node._shapes):
+            for (child, _), g, shape in zip(node.next_functions, grads_in, node._shapes):  # noqa: B905
                 if child is None or g is None:
                     continue
                 if needed is not None and child not in needed:
@@ -241,7 +241,7 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
     for node, g in zip(roots, root_grads, strict=True):
         buffers[node] = buffers[node] + g if node in buffers else g
     ready = [node for node in buffers if dependencies[node] == 0]
-    with grad_mode.no_grad():
+    with grad_mode.no_grad(), np.errstate(all="ignore"):  # inf/nan quietly, as torch
         while ready:
             node = ready.pop()
             grad = buffers.pop(node, None)

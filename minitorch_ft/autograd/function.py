@@ -13,7 +13,7 @@ import weakref
 import numpy as np
 
 from . import grad_mode
-from .tensor import Tensor, VersionCounter, _RemovableHandle
+from .tensor import Tensor, _RemovableHandle
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "

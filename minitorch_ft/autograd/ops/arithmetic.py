@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import binary_operands, float_dtype_for
+from ._support import quiet
 
 
 class Add(Op):
@@ -73,12 +74,14 @@ class Div(Op):
     """a / b (true division); d/da = g/b, d/db = -g*a/b^2."""
 
     @staticmethod
+    @quiet
     def forward(ctx, a, b, dtype=None):
         need_b = ctx.needs_input_grad[1] if ctx.needs_input_grad else False
         ctx.save_for_backward(a if need_b else None, b)
         return np.true_divide(a, b, dtype=dtype)
 
     @staticmethod
+    @quiet
     def backward(ctx, grad):
         a, b = ctx.saved
         grad_a = grad / b if ctx.needs_input_grad[0] else None
@@ -104,6 +107,7 @@ class PowScalar(Op):
     grad_fn_name = "PowBackward0"
 
     @staticmethod
+    @quiet
     def forward(ctx, a, exponent):
         ctx.exponent = exponent
         ctx.save_for_backward(a)
@@ -112,6 +116,7 @@ class PowScalar(Op):
         return np.power(a, exponent)
 
     @staticmethod
+    @quiet
     def backward(ctx, grad):
         (a,) = ctx.saved
         p = ctx.exponent
@@ -128,12 +133,14 @@ class PowTensor(Op):
     grad_fn_name = "PowBackward1"
 
     @staticmethod
+    @quiet
     def forward(ctx, a, b, dtype=None):
         out = np.power(a, b, dtype=dtype)
         ctx.save_for_backward(a, b, out)
         return out
 
     @staticmethod
+    @quiet
     def backward(ctx, grad):
         a, b, out = ctx.saved
         need_a, need_b = ctx.needs_input_grad
@@ -153,6 +160,7 @@ class PowScalarBase(Op):
     grad_fn_name = "PowBackward2"
 
     @staticmethod
+    @quiet
     def forward(ctx, base, a, dtype=None):
         out = np.power(base, a, dtype=dtype)
         ctx.base = base
@@ -160,6 +168,7 @@ class PowScalarBase(Op):
         return out
 
     @staticmethod
+    @quiet
     def backward(ctx, grad):
         (out,) = ctx.saved
         return None, grad * out * np.log(ctx.base)
@@ -170,7 +179,21 @@ def add(input, other, *, alpha=1) -> Tensor:
     return Add.apply(a, b, dtype=dtype, alpha=alpha)
 
 
+_BOOL_SUB_HINT = ("If you are trying to invert a mask, use the `~` or `logical_not()` operator "
+                  "instead.")
+
+
+def _is_bool(x) -> bool:
+    return isinstance(x, Tensor) and x._data.dtype == np.bool_
+
+
 def sub(input, other, *, alpha=1) -> Tensor:
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           f"supported. {_BOOL_SUB_HINT}")
     a, b, dtype = binary_operands(input, other)
     if not isinstance(a, Tensor):
         return Rsub.apply(b, a, dtype=dtype)
@@ -209,13 +232,20 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
 
 
 def neg(input) -> Tensor:
+    if _is_bool(input):
+        raise RuntimeError(f"Negation, the `-` operator, on a bool tensor is not supported. "
+                           f"{_BOOL_SUB_HINT}")
     return Neg.apply(input)
 
 
 def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor) and np.ndim(exponent) == 0:
         if input._data.dtype.kind in "iub" and isinstance(exponent, float):
-            input = input.to(float_dtype_for(input._data.dtype))
+            input = input.to(float_dtype_for(input._data.dtype))  # noqa: A001
+        elif input._data.dtype.kind in "iu" and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        elif input._data.dtype.kind == "b":
+            input = input.to(np.int64)  # noqa: A001 - bool ** int counts in int64, as torch
         return PowScalar.apply(input, exponent)
     a, b, dtype = binary_operands(input, exponent)
     if not isinstance(a, Tensor):
@@ -250,3 +280,9 @@ Tensor.true_divide = true_divide
 Tensor.neg = neg
 Tensor.negative = neg
 Tensor.pow = pow
+
+# PyTorch's aliases at the top level (torch.subtract, torch.multiply, ...)
+subtract = sub
+multiply = mul
+divide = div
+negative = neg

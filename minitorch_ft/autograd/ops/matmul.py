@@ -160,9 +160,8 @@ def matmul(input, other) -> Tensor:
     if da == 1 and db == 1:
         if a.shape[0] != b.shape[0]:
             raise RuntimeError(
-                "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same "
-                "number of elements, but got {} and {} elements respectively".format(
-                    a.shape[0], b.shape[0], a.shape[0], b.shape[0])
+                f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
+                f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
             )
         return Dot.apply(a, b)
     if da == 2 and db == 2:

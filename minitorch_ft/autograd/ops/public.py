@@ -1,7 +1,20 @@
 """The op functions the facade exports as `minitorch_ft.<name>` (torch.<name>)."""
 
 from .activation import *  # noqa: F403
-from .arithmetic import add, div, mul, neg, pow, rsub, sub, true_divide  # noqa: F401
+from .arithmetic import (  # noqa: F401
+    add,
+    div,
+    divide,
+    mul,
+    multiply,
+    neg,
+    negative,
+    pow,  # noqa: A004 - torch.pow
+    rsub,
+    sub,
+    subtract,
+    true_divide,
+)
 from .combine import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .conversion import clone  # noqa: F401
