@@ -41,7 +41,7 @@ long = int64
 int = int32  # noqa: A001 - PyTorch's public alias
 short = int16
 
-from . import nn, optim  # noqa: E402 - nn and optim sit above autograd
+from . import data, nn, optim, utils  # noqa: E402 - these sit above autograd
 from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"
