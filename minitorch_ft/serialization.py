@@ -62,10 +62,12 @@ def _metadata(obj: Mapping, metadata: Mapping | None) -> dict:
     return result
 
 
-def save(obj: Mapping[str, Tensor], f, metadata: Mapping[str, str] | None = None) -> None:
+def save(obj: Mapping[str, Tensor], f, metadata: Mapping[str, str] | None = None,
+         **_pickle_options) -> None:
     """Write a flat dict of tensors (a state_dict) to `f` as safetensors.
 
     `f` is a path or a writable binary file object; `metadata` is optional str -> str.
+    torch.save's pickle options (pickle_protocol, ...) are accepted and ignored.
     """
     arrays = _arrays(obj)
     meta = _metadata(obj, metadata)
