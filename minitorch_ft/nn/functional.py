@@ -16,7 +16,13 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.ops.embedding import DropoutMul, Embedding
 from ..autograd.ops.linear import linear
 from ..autograd.ops.nn_losses import named
-from ..autograd.ops.normalization import NativeBatchNorm, NativeLayerNorm, Normalize
+from ..autograd.ops.normalization import (
+    NativeBatchNorm,
+    NativeGroupNorm,
+    NativeLayerNorm,
+    Normalize,
+    RmsNorm,
+)
 from ..autograd.ops.padding import ConstantPadNd, GatherPad
 from ..autograd.tensor import Tensor, _wrap_dim
 from .functional_activation import *  # noqa: F403 - re-exported as F.<activation>
@@ -83,6 +89,40 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
             )
     _check_float_params("LayerNormKernelImpl", input, weight, bias)
     return NativeLayerNorm.apply(input, weight, bias, ndim=k, eps=eps)
+
+
+def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """x / sqrt(mean(x^2) + eps) over the trailing dims, times weight; eps defaults to the
+    dtype's machine epsilon, as in PyTorch."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        dims = ", ".join(str(s) for s in shape)
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*{dims}], but got input of size{list(input.shape)}")
+    _check_float_params("rms_norm", input, weight)
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    return RmsNorm.apply(input, weight, ndim=k, eps=eps)
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise channel groups of each sample (N, C, *), then a per-channel affine."""
+    if input.ndim < 2 or input.shape[1] % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {list(input.shape)} and num_groups={num_groups}")
+    for t in (weight, bias):
+        if t is not None and (t.ndim != 1 or t.shape[0] != input.shape[1]):
+            name = "weight" if t is weight else "bias"
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in "
+                f"input, but got {name} of shape {list(t.shape)} and input of shape "
+                f"{list(input.shape)}")
+    _check_float_params("group_norm", input, weight, bias)
+    return NativeGroupNorm.apply(input, weight, bias, groups=num_groups, eps=eps)
 
 
 def _check_float_params(kernel: str, input: Tensor, *params: Tensor | None) -> None:
@@ -246,6 +286,6 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 
 __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "cosine_similarity", "dropout", "embedding", "huber_loss", "kl_div", "l1_loss", "layer_norm", "linear", "mse_loss",
-    "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "smooth_l1_loss", *_activation_names,
+    "cosine_similarity", "dropout", "embedding", "group_norm", "huber_loss", "kl_div", "l1_loss", "layer_norm", "linear", "mse_loss",
+    "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "rms_norm", "smooth_l1_loss", *_activation_names,
 ]

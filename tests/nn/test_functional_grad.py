@@ -246,3 +246,11 @@ def test_cosine_similarity_and_pairwise_distance():
                    leaf((4,), 5))
     check_grad(lambda a, b: F.pairwise_distance(a, b, keepdim=True), leaf((3, 4), 6),
                leaf((3, 4), 7))
+
+
+def test_group_norm_and_rms_norm():
+    check_grad(lambda x, w, b: F.group_norm(x, 2, w, b), leaf((2, 4, 3), 0), leaf((4,), 1),
+               leaf((4,), 2))
+    check_grad(lambda x: F.group_norm(x, 4), leaf((3, 4), 3))
+    check_grad(lambda x, w: F.rms_norm(x, (3,), w), leaf((2, 3), 4), leaf((3,), 5))
+    check_grad(lambda x: F.rms_norm(x, (2, 3), eps=1e-3), leaf((2, 2, 3), 6))

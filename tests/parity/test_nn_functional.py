@@ -95,6 +95,15 @@ def test_batch_norm_and_running_stats(shape, training):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
+def test_group_norm_and_rms_norm():
+    compare(lambda x, w, b: F.group_norm(x, 3, w, b), lambda x, w, b: TF.group_norm(x, 3, w, b),
+            arr(2, 6, 3, dtype=np.float64), arr(6, dtype=np.float64), arr(6, dtype=np.float64))
+    compare(lambda x, w: F.rms_norm(x, (4,), w), lambda x, w: TF.rms_norm(x, (4,), w),
+            arr(3, 4), arr(4), rtol=1e-4, atol=1e-5)
+    compare(lambda x: F.rms_norm(x, (3, 4), eps=1e-2), lambda x: TF.rms_norm(x, (3, 4), eps=1e-2),
+            arr(2, 3, 4, dtype=np.float64))
+
+
 @pytest.mark.parametrize("padding_idx", [None, 1, -1])
 def test_embedding(padding_idx):
     idx = np.array([[0, 1, 3], [3, 3, 2]])
@@ -287,6 +296,9 @@ ERRORS = [
                                 lib.ones(3, dtype=lib.float64), None, None, True)),
     ("normalize", lambda lib: (lib.ones(2, 3, dtype=lib.int64),)),
     ("dropout", lambda lib: (lib.ones(3, dtype=lib.int64),)),
+    ("group_norm", lambda lib: (lib.ones(2, 6, 3), 4)),
+    ("group_norm", lambda lib: (lib.ones(2, 6, 3), 3, lib.ones(5))),
+    ("rms_norm", lambda lib: (lib.ones(2, 6), (5,))),
 ]
 
 

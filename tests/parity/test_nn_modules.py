@@ -29,7 +29,8 @@ REPRS = [
     "ModuleDict({'a': Tanh(), 'b': Sigmoid()})", "ZeroPad2d(2)", "ConstantPad1d(2, 3.5)",
     "ReflectionPad2d((1, 1, 2, 0))", "ReplicationPad1d(3)", "CircularPad2d(1)",
     "CosineSimilarity(0)", "PairwiseDistance(1)", "KLDivLoss(log_target=True)", "ELU(0.5)",
-    "Hardtanh(-2, 2)", "Threshold(0.1, 20)", "Softmin(1)", "Mish()", "SELU(inplace=True)",
+    "Hardtanh(-2, 2)", "Threshold(0.1, 20)", "RMSNorm(6)", "RMSNorm([2, 3], eps=1e-3)",
+    "GroupNorm(3, 6)", "GroupNorm(2, 4, affine=False)", "Softmin(1)", "Mish()", "SELU(inplace=True)",
     "Sequential(Linear(3, 4), Sequential(ReLU(), Dropout()), ModuleList([Linear(2, 2)] * 3 "
     "+ [ReLU(), Linear(2, 3), Linear(2, 3)]))",
 ]

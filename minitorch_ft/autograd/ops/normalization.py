@@ -145,3 +145,72 @@ class Normalize(Op):
             dnorm = np.sign(x) * np.abs(x) ** (p - 1) / safe ** (p - 1)
         coeff = (grad * x).sum(axis=dim, keepdims=True) / (denom * denom) * active
         return (grad / denom - coeff * dnorm).astype(x.dtype, copy=False)
+
+
+class RmsNorm(Op):
+    """y = x r w, r = 1 / sqrt(mean(x^2) + eps) over the last `ndim` dims;
+    dx = r (g' - x r^2 mean(g' x)) with g' = g w. PyTorch's graph ends in a MulBackward0."""
+
+    grad_fn_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, *, ndim, eps):
+        axes = tuple(range(x.ndim - ndim, x.ndim))
+        r = (1.0 / np.sqrt((x * x).mean(axis=axes, keepdims=True) + eps)).astype(x.dtype)
+        normed = x * r
+        ctx.save_for_backward(x, r, weight)
+        ctx.axes = axes
+        return normed * weight if weight is not None else normed
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, r, weight = ctx.saved
+        need = ctx.needs_input_grad
+        axes = ctx.axes
+        grad_x = grad_w = None
+        if need[0]:
+            gw = grad * weight if weight is not None else grad
+            grad_x = r * (gw - x * (r * r) * (gw * x).mean(axis=axes, keepdims=True))
+        if need[1]:
+            grad_w = (grad * x * r).sum(axis=tuple(range(x.ndim - len(axes))))
+        return grad_x, grad_w
+
+
+class NativeGroupNorm(Op):
+    """Normalise each of `groups` channel groups per sample (N, C, *), then scale and shift
+    per channel; backward is the layer-norm closed form within each group."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, *, groups, eps):
+        n, c = x.shape[0], x.shape[1]
+        grouped = x.reshape(n, groups, -1)
+        centered = grouped - grouped.mean(axis=-1, keepdims=True)
+        rstd = (1.0 / np.sqrt((centered * centered).mean(axis=-1, keepdims=True) + eps)
+                ).astype(x.dtype)
+        xhat = (centered * rstd).reshape(x.shape)
+        shape = (1, c) + (1,) * (x.ndim - 2)
+        out = xhat * weight.reshape(shape) if weight is not None else xhat
+        if bias is not None:
+            out = out + bias.reshape(shape)
+        ctx.save_for_backward(xhat, rstd, weight)
+        ctx.groups = groups
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        xhat, rstd, weight = ctx.saved
+        need = ctx.needs_input_grad
+        n, c = grad.shape[0], grad.shape[1]
+        axes = (0, *range(2, grad.ndim))
+        grad_x = grad_w = grad_b = None
+        if need[0]:
+            shape = (1, c) + (1,) * (grad.ndim - 2)
+            gxhat = grad * weight.reshape(shape) if weight is not None else grad
+            grad_x = _normalized_grad(gxhat.reshape(n, ctx.groups, -1),
+                                      xhat.reshape(n, ctx.groups, -1), rstd, -1
+                                      ).reshape(grad.shape)
+        if need[1]:
+            grad_w = (grad * xhat).sum(axis=axes)
+        if need[2]:
+            grad_b = grad.sum(axis=axes)
+        return grad_x, grad_w, grad_b
