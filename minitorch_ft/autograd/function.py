@@ -206,14 +206,17 @@ class Op:
         if version is not None:
             _mark_view(out, args[0])
         edges = []
-        for a, need in zip(args, needs):  # noqa: B905 - equal lengths by construction
+        shapes = []
+        for a, arr, need in zip(args, arrays, needs):  # noqa: B905 - equal lengths
             if need:
                 fn = a.grad_fn
                 edges.append((fn if fn is not None else grad_accumulator(a), 0))
+                shapes.append(arr.shape)
             else:
                 edges.append(_NO_EDGE)
+                shapes.append(arr.shape if type(arr) is np.ndarray else None)
         ctx.next_functions = tuple(edges)
-        ctx._shapes = [a.shape if type(a) is np.ndarray else None for a in arrays]
+        ctx._shapes = shapes
         if ctx._saved:
             _track_saved_versions(ctx, args, out)
         return out

@@ -345,6 +345,27 @@ class Tensor:
             return format(self.item(), spec)
         return repr(self) if not spec else format(repr(self), spec)
 
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """copy.deepcopy of a leaf: new data, same requires_grad, grad and attributes copied."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment.  If you were attempting to deepcopy a module, this may "
+                "be because of a torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001"
+            )
+        if id(self) in memo:
+            return memo[id(self)]
+        import copy
+
+        new = object.__new__(type(self))
+        new._init(self._data.copy(), self._requires_grad, None, None)
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            if key not in ("_accumulator", "_hooks", "_base"):
+                new.__dict__[key] = copy.deepcopy(value, memo)
+        return new
+
     def __reduce_ex__(self, protocol):
         raise TypeError("minitorch_ft tensors are not picklable: use minitorch_ft.save (safetensors)")
 

@@ -185,3 +185,18 @@ def test_version_reads_like_an_int():
     t.add_(1)
     t.mul_(2)
     assert t._version == 2 and int(view._version) == 2 and t._version > 1
+
+
+def test_deepcopy_copies_leaves_and_refuses_non_leaves():
+    import copy
+
+    x = mt.ones(2, requires_grad=True)
+    x.grad = mt.ones(2)
+    x.note = [1]
+    y = copy.deepcopy(x)
+    assert y.requires_grad and y.is_leaf and y.note == [1] and y.note is not x.note
+    assert y.grad is not x.grad and y.grad.tolist() == [1.0, 1.0]
+    y.data.add_(1)
+    assert x.tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(x * 2)

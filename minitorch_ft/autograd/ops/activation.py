@@ -37,7 +37,9 @@ class Relu(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return np.where(ctx.saved[0] > 0, grad, np.zeros((), grad.dtype))
+        # Multiplying by the mask is ~10x faster than np.where on random signs; it differs
+        # from torch only for an inf/nan upstream gradient where the input was <= 0.
+        return grad * (ctx.saved[0] > 0)
 
 
 class LeakyRelu(Op):

@@ -11,34 +11,57 @@ from ._support import quiet
 
 
 class Add(Op):
-    """a + alpha*b; d/da = g, d/db = alpha*g (the engine unbroadcasts)."""
+    """a + b; d/da = g, d/db = g (the engine unbroadcasts)."""
 
     @staticmethod
-    def forward(ctx, a, b, dtype=None, alpha=1):
-        if alpha != 1:
-            ctx.alpha = alpha
-            return np.add(a, np.multiply(b, alpha), dtype=dtype)
-        ctx.alpha = 1
+    def forward(ctx, a, b, dtype=None):
         return np.add(a, b, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha)
+        return grad, grad
+
+
+class AddScaled(Op):
+    """a + alpha*b (`add(..., alpha=)`); d/da = g, d/db = alpha*g."""
+
+    grad_fn_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha, dtype=None):
+        ctx.alpha = alpha
+        return np.add(a, np.multiply(b, alpha), dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad * ctx.alpha, None
 
 
 class Sub(Op):
-    """a - alpha*b; d/da = g, d/db = -alpha*g."""
+    """a - b; d/da = g, d/db = -g."""
 
     @staticmethod
-    def forward(ctx, a, b, dtype=None, alpha=1):
-        ctx.alpha = alpha
-        if alpha != 1:
-            b = np.multiply(b, alpha)
+    def forward(ctx, a, b, dtype=None):
         return np.subtract(a, b, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha)
+        return grad, -grad
+
+
+class SubScaled(Op):
+    """a - alpha*b (`sub(..., alpha=)`); d/da = g, d/db = -alpha*g."""
+
+    grad_fn_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha, dtype=None):
+        ctx.alpha = alpha
+        return np.subtract(a, np.multiply(b, alpha), dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad * -ctx.alpha, None
 
 
 class Rsub(Op):
@@ -60,12 +83,21 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
-        need_a, need_b = ctx.needs_input_grad or (False, False)
-        ctx.save_for_backward(b if need_a else None, a if need_b else None)
+        if type(b) is not np.ndarray:  # tensor * number: keep the number, save no array
+            ctx.scalar = b
+        elif type(a) is not np.ndarray:
+            ctx.scalar = a
+        elif ctx.needs_input_grad:
+            need_a, need_b = ctx.needs_input_grad
+            ctx.scalar = None
+            ctx.save_for_backward(b if need_a else None, a if need_b else None)
         return np.multiply(a, b, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
+        scalar = ctx.scalar
+        if scalar is not None:
+            return grad * scalar, grad * scalar
         b, a = ctx.saved
         return (None if b is None else grad * b), (None if a is None else grad * a)
 
@@ -176,7 +208,9 @@ class PowScalarBase(Op):
 
 def add(input, other, *, alpha=1) -> Tensor:
     a, b, dtype = binary_operands(input, other)
-    return Add.apply(a, b, dtype=dtype, alpha=alpha)
+    if alpha != 1:
+        return AddScaled.apply(a, b, alpha, dtype=dtype)
+    return Add.apply(a, b, dtype=dtype)
 
 
 _BOOL_SUB_HINT = ("If you are trying to invert a mask, use the `~` or `logical_not()` operator "
@@ -188,16 +222,18 @@ def _is_bool(x) -> bool:
 
 
 def sub(input, other, *, alpha=1) -> Tensor:
-    if _is_bool(input) and _is_bool(other):
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
-    if _is_bool(input) or _is_bool(other):
+    a, b, dtype = binary_operands(input, other)
+    if (dtype is not None and dtype.kind == "b") or _is_bool(a) or _is_bool(b):
+        if _is_bool(a) and _is_bool(b):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                               "supported. Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
                            f"supported. {_BOOL_SUB_HINT}")
-    a, b, dtype = binary_operands(input, other)
     if not isinstance(a, Tensor):
         return Rsub.apply(b, a, dtype=dtype)
-    return Sub.apply(a, b, dtype=dtype, alpha=alpha)
+    if alpha != 1:
+        return SubScaled.apply(a, b, alpha, dtype=dtype)
+    return Sub.apply(a, b, dtype=dtype)
 
 
 def rsub(input, other, *, alpha=1) -> Tensor:
