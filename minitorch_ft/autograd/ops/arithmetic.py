@@ -210,6 +210,8 @@ def add(input, other, *, alpha=1) -> Tensor:
     a, b, dtype = binary_operands(input, other)
     if alpha != 1:
         return AddScaled.apply(a, b, alpha, dtype=dtype)
+    if dtype is None:  # no kwargs dict on the common path
+        return Add.apply(a, b)
     return Add.apply(a, b, dtype=dtype)
 
 
@@ -233,6 +235,8 @@ def sub(input, other, *, alpha=1) -> Tensor:
         return Rsub.apply(b, a, dtype=dtype)
     if alpha != 1:
         return SubScaled.apply(a, b, alpha, dtype=dtype)
+    if dtype is None:  # no kwargs dict on the common path
+        return Sub.apply(a, b)
     return Sub.apply(a, b, dtype=dtype)
 
 
@@ -242,6 +246,8 @@ def rsub(input, other, *, alpha=1) -> Tensor:
 
 def mul(input, other) -> Tensor:
     a, b, dtype = binary_operands(input, other)
+    if dtype is None:  # no kwargs dict on the common path
+        return Mul.apply(a, b)
     return Mul.apply(a, b, dtype=dtype)
 
 
