@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Sequence
 
 from . import config as cfgmod
+from .checkpoint import CheckpointError, weights_file
 from .errors import ConfigError, Problem, TrainingError, UsageError
+from .guards import Interrupted
 from .sources import Sources, apply_override, load_tree
 
 PROG = "minitorch-ft"
@@ -70,6 +73,18 @@ def make_parser() -> argparse.ArgumentParser:
         help="build and check everything, print the freeze report, then exit",
     )
     train.add_argument(
+        "--resume",
+        metavar="PATH",
+        help="continue a run from a checkpoint: a run directory (its checkpoints/last) or a "
+        "checkpoint .json; the result is bit-identical to an uninterrupted run",
+    )
+    train.add_argument(
+        "--resume-weights-only",
+        action="store_true",
+        help="with --resume: load only the weights, with a fresh optimizer and schedule "
+        "(for a config that changed the freezing or the param groups)",
+    )
+    train.add_argument(
         "--eval-only",
         action="store_true",
         help="only evaluate the weights of model.init_from (or --checkpoint)",
@@ -81,6 +96,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def load(args: argparse.Namespace) -> tuple[cfgmod.Config, Sources]:
     """Read, override and validate the config the arguments name."""
+    _check_resume_args(args)
     sources = Sources(args.config)
     tree = load_tree(args.config, sources)
     overrides = list(args.overrides)
@@ -91,6 +107,24 @@ def load(args: argparse.Namespace) -> tuple[cfgmod.Config, Sources]:
     for assignment in overrides:
         apply_override(tree, assignment, sources)
     return cfgmod.validate(tree, sources), sources
+
+
+def _check_resume_args(args: argparse.Namespace) -> None:
+    resume = getattr(args, "resume", None)
+    if getattr(args, "resume_weights_only", False) and not resume:
+        raise UsageError([Problem("--resume-weights-only", None, "needs --resume PATH")])
+    if resume and (args.checkpoint or args.eval_only):
+        other = "--checkpoint" if args.checkpoint else "--eval-only"
+        raise UsageError(
+            [
+                Problem(
+                    "--resume",
+                    None,
+                    f"cannot be combined with {other}: a resumed run "
+                    "takes its weights from the checkpoint",
+                )
+            ]
+        )
 
 
 def _weights_path(path: str) -> str:
@@ -110,7 +144,7 @@ def _weights_path(path: str) -> str:
             ]
         )
     if path.endswith(".json"):
-        return os.path.abspath(path[: -len(".json")] + ".safetensors")
+        return os.path.abspath(weights_file(path))
     if not os.path.isfile(path):
         raise UsageError([Problem("--checkpoint", None, f"file not found: {path}")])
     return os.path.abspath(path)
@@ -143,6 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         _report_error(exc)
         return exc.exit_code
+    except CheckpointError as exc:  # a bad file the user named: their mistake, not a crash
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except Interrupted as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        if exc.run_dir:
+            print(f"resume with: {_resume_command(argv, exc.run_dir)}", file=sys.stderr)
+        return exc.exit_code
     except TrainingError as exc:
         print(f"{PROG}: run failed: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -153,6 +195,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         print(f"{PROG}: run failed with an unexpected error (above)", file=sys.stderr)
         return 1
+
+
+def _resume_command(argv: list[str], run_dir: str) -> str:
+    """The command line that continues an interrupted run: the same, plus --resume RUN."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--resume":
+            skip = True
+        elif not arg.startswith("--resume"):
+            kept.append(arg)
+    return shlex.join([PROG, *kept, "--resume", run_dir])
 
 
 def script_main(command: str) -> None:

@@ -88,7 +88,8 @@ def _run_info(cfg: Config, built: Built, sources: Sources) -> dict:
 
     return {
         "config": sources.main,
-        "config_hash": cfgmod.config_hash(cfg),
+        "config_hash": cfgmod.config_hash(cfg),  # the same on every machine (no abs. paths)
+        "resume_config": cfgmod.comparable(cfg),
         "library_version": __version__,
         "run_dir": cfg.output.dir,
         "task": built.task,
@@ -137,6 +138,10 @@ def make_trainer(
         save_best=cfg.output.save_best,
         monitor=cfg.output.monitor,
         mode=cfg.output.mode,
+        on_nonfinite=cfg.trainer.on_nonfinite,
+        patience=cfg.trainer.early_stopping.patience,
+        min_delta=cfg.trainer.early_stopping.min_delta,
+        checkpoint_every_n_steps=cfg.output.checkpoint_every_n_steps,
         progress=progress,
         plot=cfg.output.plot,
         log=log,
@@ -144,11 +149,62 @@ def make_trainer(
     )
 
 
+def _resume_dir(cfg: Config, sources: Sources, ckpt, say) -> RunFiles:
+    """A resumed run keeps writing into the run directory that holds its checkpoint."""
+    from .resume import run_dir_of
+
+    folder = run_dir_of(ckpt.path)
+    if folder is None:  # a checkpoint outside any run directory: output.dir as for a new run
+        return _run_dir(cfg, sources)
+    if os.path.abspath(folder) != os.path.abspath(cfg.output.dir):
+        say(f"note: writing to the checkpoint's run directory {folder} (not output.dir)")
+    return RunFiles(folder)
+
+
+def _reopen_run_dir(files: RunFiles, cfg: Config, sources: Sources) -> None:
+    """Resume: keep every file of the run, only record the config now in use."""
+    try:
+        files.write_text(
+            "config.yaml",
+            "# resolved config (base files and --set applied; resumed run)\n" + cfgmod.to_yaml(cfg),
+        )
+    except OSError as exc:
+        raise ConfigError(
+            [Problem(None, "output.dir", f"cannot write to {files.folder}: {exc.strerror}")]
+        ) from None
+
+
+def _say_resumed(say, rep: dict, trainer: Trainer, cfg: Config) -> None:
+    where = f"after epoch {rep['epoch']}"
+    position = trainer._position
+    if position is not None:
+        where = f"in epoch {position['epoch']} after batch {position['batch']}"
+    fresh = " (weights only: fresh optimizer and schedule)" if rep["weights_only"] else ""
+    say(f"resuming from {display_path(rep['path'])} {where}, step {rep['global_step']}{fresh}")
+    for line in rep["warnings"]:
+        say(f"warning: the config differs from the checkpoint's: {line}")
+    if rep["warnings"]:
+        say("warning: so the resumed run will differ from an uninterrupted one")
+    if trainer.stopped_early:
+        say(f"nothing left to train: the run stopped early after epoch {trainer.epoch}")
+    elif trainer.epoch >= cfg.trainer.epochs and position is None:
+        say(
+            f"nothing left to train: {trainer.epoch} epochs are done (trainer.epochs is "
+            f"{cfg.trainer.epochs}); raise trainer.epochs to train longer"
+        )
+
+
 def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
-    """Build, report, and (unless --dry-run) train; writes the run directory."""
+    """Build, report, and (unless --dry-run) train; writes the run directory.
+
+    With --resume, the run continues from a checkpoint (see resume.py).
+    """
+    from . import resume
+
     say = _say(args)
+    ckpt = resume.load(args.resume) if getattr(args, "resume", None) else None
     built = build(cfg, sources, training=True)
-    files = _run_dir(cfg, sources)
+    files = _resume_dir(cfg, sources, ckpt, say) if ckpt else _run_dir(cfg, sources)
     model_name = cfg.model.target or cfg.model.name
     say(
         f"model {model_name} | task {built.task} | data {cfg.data.name}: "
@@ -161,18 +217,27 @@ def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
     say(freeze_report(built.model, norms, built.groups))
     say(f"optimizer {cfg.optimizer.name}, scheduler {cfg.scheduler.name}:")
     say(groups_report(built.groups))
-    if args.dry_run:
-        say("dry run: everything builds and checks out; nothing was trained or written")
-        return 0
-    _open_run_dir(files, cfg, sources)
+    info = _run_info(cfg, built, sources)
+    info["run_dir"] = files.folder
     trainer = make_trainer(
         cfg,
         built,
-        run_dir=cfg.output.dir,
+        run_dir=files.folder,
         progress=cfg.trainer.progress and not args.quiet,
         log=None if args.quiet else print,
-        run_info=_run_info(cfg, built, sources),
+        run_info=info,
     )
+    if ckpt is not None:
+        rep = resume.restore(trainer, cfg, ckpt, getattr(args, "resume_weights_only", False))
+        trainer.run_info["resumed_from"] = {k: v for k, v in rep.items() if k != "warnings"}
+        _say_resumed(say, rep, trainer, cfg)
+    if args.dry_run:
+        say("dry run: everything builds and checks out; nothing was trained or written")
+        return 0
+    if ckpt is not None:
+        _reopen_run_dir(files, cfg, sources)
+    else:
+        _open_run_dir(files, cfg, sources)
     summary = trainer.fit(built.train_loader, built.val_loader, cfg.trainer.epochs)
     final = {k: v for k, v in summary["final"].items() if k.startswith(("train_", "val_"))}
     say("final metrics:")
@@ -188,7 +253,7 @@ def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
     if summary["best"]:
         best = summary["best"]
         say(f"best {best['monitor']}: {best['value']:.4f} at epoch {best['epoch']}")
-    print(f"run directory: {cfg.output.dir}" + (f" | {_one_line(final)}" if args.quiet else ""))
+    print(f"run directory: {files.folder}" + (f" | {_one_line(final)}" if args.quiet else ""))
     return 0
 
 

@@ -339,11 +339,45 @@ def to_yaml(cfg: Config) -> str:
     return yaml.safe_dump(to_dict(cfg), sort_keys=False, default_flow_style=False, width=100)
 
 
+# Not part of what a run computes: where files live, how it is shown, how long it runs.
+NOT_COMPARED = (
+    "output",
+    "trainer.progress",
+    "trainer.epochs",
+    "model.init_from",
+    "model.init_strict",
+)
+
+
+def _flatten(tree: Any, prefix: str = ""):
+    if isinstance(tree, dict) and tree:
+        for key, value in tree.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    else:
+        yield prefix, tree
+
+
+def comparable(cfg: Config) -> dict[str, Any]:
+    """The config as dotted keys, as a resume compares it: the same on every machine.
+
+    The output section, display options and run length are left out, and a data file is
+    named by its base name (absolute paths differ between machines).
+    """
+    flat = {
+        k: v
+        for k, v in _flatten(to_dict(cfg))
+        if not any(k == n or k.startswith(n + ".") for n in NOT_COMPARED)
+    }
+    if isinstance(flat.get("data.path"), str):
+        flat["data.path"] = os.path.basename(flat["data.path"])
+    return flat
+
+
 def config_hash(cfg: Config, sections: tuple[str, ...] | None = None) -> str:
-    """sha256 of the config (or of some sections), stable across runs; stored in checkpoints."""
-    tree = to_dict(cfg)
+    """sha256 of `comparable(cfg)` (or of some sections), stable across runs and machines."""
+    tree = comparable(cfg)
     if sections is not None:
-        tree = {k: tree[k] for k in sections}
+        tree = {k: v for k, v in tree.items() if k.split(".")[0] in sections}
     return hashlib.sha256(json.dumps(tree, sort_keys=True).encode()).hexdigest()
 
 
@@ -356,6 +390,7 @@ __all__ = [
     "to_dict",
     "to_yaml",
     "config_hash",
+    "comparable",
     "task_of",
     "TASK_METRICS",
 ]

@@ -119,8 +119,8 @@ class MetricAccumulator:
 
 
 def is_better(value: float | None, best: float | None, mode: str) -> bool:
-    """True if `value` improves on `best` ('min' or 'max'); None never improves."""
-    if value is None:
+    """True if `value` improves on `best` ('min' or 'max'); None or NaN never improves."""
+    if value is None or value != value:
         return False
     if best is None:
         return True

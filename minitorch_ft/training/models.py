@@ -30,6 +30,7 @@ ACTIVATIONS = {
 }
 
 MODELS: dict[str, Callable[..., nn.Module]] = {}
+MAX_PARAMS = 100_000_000  # a built-in model larger than this is a typo, not a plan
 
 
 def register_model(name: str):
@@ -86,6 +87,13 @@ def mlp(
         raise ValueError(f"dropout: expected a number in [0, 1), got {dropout!r}")
     if not isinstance(batch_norm, bool):
         raise ValueError(f"batch_norm: expected true or false, got {batch_norm!r}")
+    widths = [in_features, *hidden, out_features]
+    n_params = sum(a * b + b for a, b in zip(widths[:-1], widths[1:], strict=True))
+    if n_params > MAX_PARAMS:  # refuse before allocating gigabytes
+        raise ValueError(
+            f"these sizes make {n_params:,d} parameters; the limit is {MAX_PARAMS:,d} "
+            "(check in_features, hidden and out_features)"
+        )
     layers: OrderedDict = OrderedDict()
     width = in_features
     for i, out in enumerate(hidden, start=1):

@@ -62,7 +62,7 @@ class RunFiles:
                 os.remove(self.path(name))
         if os.path.isdir(self.checkpoints):
             for name in os.listdir(self.checkpoints):
-                if name.startswith(("last.", "best.")):
+                if name.startswith(("last.", "best.", ".last.", ".best.")):
                     os.remove(os.path.join(self.checkpoints, name))
 
     def write_text(self, name: str, text: str) -> None:
@@ -78,8 +78,9 @@ class RunFiles:
     def write_summary(self, summary: dict) -> None:
         self.write_json("summary.json", summary)
 
-    def save_checkpoint(self, tag: str, model, optimizer, scheduler, state: dict) -> None:
-        checkpoint.save(self.checkpoints, tag, model, optimizer, scheduler, clean(state))
+    def save_checkpoint(self, tag: str, model, optimizer, scheduler, state: dict) -> str:
+        """Write checkpoint `tag` (non-finite values kept: the state JSON encodes them)."""
+        return checkpoint.save(self.checkpoints, tag, model, optimizer, scheduler, state)["json"]
 
     def plot(self, history: Sequence[dict]) -> bool:
         return bool(history) and plot_curves(history, self.path("curves.png"))

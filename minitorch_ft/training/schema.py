@@ -142,11 +142,26 @@ class SchedulerConfig:
 
 # ----- trainer and output -----------------------------------------------------------------
 @dataclass
+class EarlyStoppingConfig:
+    patience: int | None = opt(
+        None,
+        "stop after this many evaluations without improvement of output.monitor",
+        ge=1,
+        le=BIG,
+    )
+    min_delta: float = opt(0.0, "smallest change of the monitored metric that counts", ge=0)
+
+
+@dataclass
 class TrainerConfig:
     epochs: int = opt(10, "passes over the training set", ge=1, le=10**6)
     grad_clip: float | None = opt(None, "clip the global gradient norm to this value", gt=0)
     eval_every: int = opt(1, "evaluate every N epochs (and always after the last)", ge=1, le=BIG)
     progress: bool = opt(True, "tqdm bars (off anyway when stderr is not a terminal)")
+    on_nonfinite: Literal["error", "skip_step"] = opt(
+        "error", "a non-finite loss or gradient: stop with an error, or skip that step"
+    )
+    early_stopping: EarlyStoppingConfig = field(default_factory=EarlyStoppingConfig)
 
 
 @dataclass
@@ -155,6 +170,9 @@ class OutputConfig:
     overwrite: bool = opt(False, "reuse a run directory that already holds a run")
     save_last: bool = opt(True, "write checkpoints/last.* after every epoch")
     save_best: bool = opt(True, "write checkpoints/best.* when the monitored metric improves")
+    checkpoint_every_n_steps: int | None = opt(
+        None, "also write checkpoints/last every N optimizer steps (mid-epoch)", ge=1, le=BIG
+    )
     monitor: str = opt("val_loss", "metric for `best`: train_loss or val_<metric>")
     mode: Literal["auto", "min", "max"] = opt("auto", "auto: min for losses and errors, else max")
     predictions: bool = opt(False, "evaluation: write predictions.csv")

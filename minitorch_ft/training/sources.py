@@ -46,18 +46,44 @@ _Loader.add_implicit_resolver(
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+MAX_NODES = 100_000  # values in one document, aliases expanded ("billion laughs" stops here)
+MAX_DEPTH = 64  # nesting of mappings and lists
+
+
+def _check_size(tree: Any, source: str) -> None:
+    """Refuse documents too large or too deep once aliases are expanded (iteratively)."""
+    stack, count = [(tree, 0)], 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ConfigError(
+                [Problem(source, None, f"more than {MAX_NODES:,d} values (repeated YAML aliases?)")]
+            )
+        if depth > MAX_DEPTH:
+            raise ConfigError([Problem(source, None, f"nested more than {MAX_DEPTH} levels deep")])
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
 def parse_yaml(text: str, source: str) -> Any:
     """Parse YAML safely (no python objects); a syntax error names the line and column."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        tree = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except RecursionError:
+        raise ConfigError([Problem(source, None, "not valid YAML: nested too deeply")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise ConfigError(
             [Problem(source, None, f"not valid YAML: {where}{exc.problem}")]
         ) from None
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         raise ConfigError([Problem(source, None, f"not valid YAML: {exc}")]) from None
+    _check_size(tree, source)
+    return tree
 
 
 def display_path(path: str) -> str:

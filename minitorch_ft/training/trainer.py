@@ -2,8 +2,9 @@
 
 Usable from Python without any YAML. It keeps what PyTorch leaves to the user: frozen norm
 layers stay in eval mode, evaluation restores every module's mode, metrics are python floats,
-gradual unfreezing adds param groups the scheduler also drives, and at the end every frozen
-parameter is checked to be bit-identical to its value at the start.
+gradual unfreezing adds param groups the scheduler also drives, every frozen parameter is
+checked to be bit-identical at the end, a non-finite step is refused, and (with a run
+directory) checkpoints hold everything needed to resume bit-identically, even mid-epoch.
 """
 
 from __future__ import annotations
@@ -16,17 +17,28 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.generator import get_rng_state
+from ..autograd.generator import get_rng_state, set_rng_state
 from ..autograd.grad_mode import no_grad
 from ..nn import Module
 from ..nn.utils import clip_grad_norm_
-from . import freeze as fz
-from . import groups as grp
+from .checkpoint import CheckpointWriteError
 from .errors import TrainingError
+from .freeze_tracker import FreezeTracker
+from .guards import (
+    EarlyStopping,
+    Interrupted,
+    NonFiniteError,
+    StopRequest,
+    describe_nonfinite,
+    first_nonfinite,
+)
 from .metrics import MetricAccumulator, default_mode, is_better
 from .progress import Progress
-from .report import count_parameters, epoch_line, trainable_line
+from .report import count_parameters, epoch_line
 from .run_files import RunFiles
+
+# run_info keys a checkpoint keeps (the rest is for summary.json only)
+STATE_INFO_KEYS = ("config_hash", "library_version", "resume_config")
 
 
 def _unpack(batch) -> tuple[Any, Any]:
@@ -44,7 +56,10 @@ class Trainer:
     `task` ('binary', 'multiclass', 'regression' or None) chooses the metrics.
     `freeze_schedule` items are dicts `{epoch, unfreeze: [patterns], lr, weight_decay}`:
     at the start of that (1-based) epoch the patterns are unfrozen and join the optimizer as
-    a new param group. With `run_dir`, metrics.jsonl, checkpoints and summary.json are written.
+    a new param group. `on_nonfinite` is 'error' (stop, naming the parameter) or
+    'skip_step'. `patience` turns on early stopping on `monitor`. With `run_dir`,
+    metrics.jsonl, checkpoints (also every `checkpoint_every_n_steps`) and summary.json
+    are written, and Ctrl-C saves `last` before stopping.
     """
 
     def __init__(
@@ -66,6 +81,11 @@ class Trainer:
         save_best: bool = True,
         monitor: str = "val_loss",
         mode: str = "auto",
+        on_nonfinite: str = "error",
+        patience: int | None = None,
+        min_delta: float = 0.0,
+        checkpoint_every_n_steps: int | None = None,
+        handle_sigint: bool = True,
         progress: bool = True,
         plot: bool = True,
         log: Callable | None = print,
@@ -75,6 +95,8 @@ class Trainer:
             raise ValueError(
                 f"scheduler_interval must be 'epoch' or 'step', got {scheduler_interval!r}"
             )
+        if on_nonfinite not in ("error", "skip_step"):
+            raise ValueError(f"on_nonfinite must be 'error' or 'skip_step', got {on_nonfinite!r}")
         self.model = model
         self.loss_fn = loss_fn
         self.optimizer = optimizer
@@ -83,131 +105,59 @@ class Trainer:
         self.task = task
         self.grad_clip = grad_clip
         self.eval_every = eval_every
-        self.freeze_schedule = sorted((dict(s) for s in freeze_schedule), key=lambda s: s["epoch"])
-        self.no_decay_bias_and_norm = no_decay_bias_and_norm
-        self.frozen_norm_eval = frozen_norm_eval
         self.monitor = monitor
         self.mode = default_mode(monitor) if mode == "auto" else mode
+        self.on_nonfinite = on_nonfinite
+        self.early_stopping = EarlyStopping(patience, min_delta, self.mode) if patience else None
+        self.checkpoint_every = checkpoint_every_n_steps
+        self.handle_sigint = handle_sigint
         self.save_last, self.save_best = save_last, save_best
         self.files = RunFiles(run_dir) if run_dir else None
         self.plot = plot
         self.progress = Progress(enabled=progress and sys.stderr.isatty(), log=log)
+        self.freezing = FreezeTracker(
+            model, freeze_schedule, frozen_norm_eval, no_decay_bias_and_norm, self.progress.write
+        )
         self.run_info = dict(run_info or {})
         self.epoch = 0  # completed epochs
-        self.global_step = 0
+        self.global_step = 0  # batches done (skipped non-finite steps included)
+        self.skipped_steps = 0
         self.history: list[dict] = []
         self.best: dict | None = None
+        self.stopped_early: dict | None = None
         self.timings = {"train_s": 0.0, "eval_s": 0.0}
-        self._frozen_check: dict = {}
-        self._snapshot: dict[str, np.ndarray] = {}
-        self._keep_eval: list = []
-        self.frozen_norm_names: list[str] = []
+        self.last_saved: dict | None = None  # which `last` is on disk (for error messages)
+        self._position: dict | None = None  # the epoch in progress, for mid-epoch saves
+        self._resume_rng: dict | None = None
         self._train_loader = None
+        self._stop = StopRequest(enabled=False)
 
-    # ----- the frozen parameters ---------------------------------------------------------------
-    def _prepare_freezing(self) -> None:
-        frozen = [n for n, p in self.model.named_parameters() if not p.requires_grad]
-        in_optimizer = {id(p) for g in self.optimizer.param_groups for p in g["params"]}
-        handed = [
-            n
-            for n, p in self.model.named_parameters()
-            if not p.requires_grad and id(p) in in_optimizer
-        ]
-        if handed:
-            self.progress.write(
-                f"warning: {len(handed)} frozen parameters were given to the "
-                f"optimizer ({handed[0]}, ...); they get no gradient, so no update"
-            )
-        self._refresh_norms()
-        self._snapshot = fz.snapshot(self.model, frozen, self.frozen_norm_names)
-        self._frozen_check = {
-            "frozen_parameters": frozen,
-            "unfrozen_by_schedule": {},
-        }
+    @property
+    def frozen_norm_names(self) -> list[str]:
+        return self.freezing.frozen_norm_names
 
-    def _refresh_norms(self) -> None:
-        pairs = fz.frozen_norms(self.model) if self.frozen_norm_eval else []
-        self._keep_eval = [m for _, m in pairs]
-        self.frozen_norm_names = [n for n, _ in pairs]
-
-    def _train_mode(self) -> None:
-        fz.set_train_mode(self.model, self._keep_eval)
-
-    def _apply_freeze_schedule(self, epoch: int) -> None:
-        for step in self.freeze_schedule:
-            if step["epoch"] == epoch:
-                self._thaw(step, epoch)
-
-    def _thaw(self, step: dict, epoch: int) -> None:
-        """Unfreeze one schedule step's parameters into a new param group (and scheduler)."""
-        params = dict(self.model.named_parameters())
-        names = [n for n in fz.select(params, step["unfreeze"]) if not params[n].requires_grad]
-        if not names:
-            self.progress.write(f"epoch {epoch}: {step['unfreeze']} unfreezes nothing new")
-            return
-        moved = fz.changed(self.model, {n: self._snapshot[n] for n in names if n in self._snapshot})
-        if moved:
-            raise TrainingError(
-                f"frozen parameters changed before being unfrozen at epoch "
-                f"{epoch}: {', '.join(moved)}"
-            )
-        for n in names:
-            params[n].requires_grad_(True)
-            self._snapshot.pop(n, None)
-        lr = step.get("lr") or self.optimizer.defaults["lr"]
-        wd = step.get("weight_decay")
-        wd = self.optimizer.defaults.get("weight_decay", 0.0) if wd is None else wd
-        label = f"unfrozen@{epoch}"
-        for group in grp.build(
-            self.model, names, [], lr, wd, self.no_decay_bias_and_norm, default_name=label
-        ):
-            if "param_names" not in self.optimizer.param_groups[0]:
-                del group["param_names"]  # torch refuses to mix named and unnamed groups
-            self.optimizer.add_param_group(group)
-            grp.cover_new_group(self.scheduler, self.optimizer.param_groups[-1])
-        self._frozen_check["unfrozen_by_schedule"][str(epoch)] = names
-        self._refresh_norms()
-        thawed = {  # buffers of norm layers that are no longer frozen: checked, then dropped
-            k: v
-            for k, v in self._snapshot.items()
-            if k not in params and k.rpartition(".")[0] not in self.frozen_norm_names
-        }
-        moved = fz.changed(self.model, thawed)
-        if moved:
-            raise TrainingError(f"frozen buffers changed before epoch {epoch}: {', '.join(moved)}")
-        for key in thawed:
-            del self._snapshot[key]
-        self.progress.write(
-            f"epoch {epoch}: unfroze {len(names)} tensors "
-            f"({', '.join(step['unfreeze'])}) at lr {lr:g}; " + trainable_line(self.model)
-        )
-
-    def _verify_frozen(self) -> dict:
-        changed = fz.changed(self.model, self._snapshot)
-        params = {n for n, _ in self.model.named_parameters()}
-        check = dict(self._frozen_check)
-        check.update(
-            {
-                "verified": not changed,
-                "changed": changed,
-                "checked_parameters": [k for k in self._snapshot if k in params],
-                "checked_buffers": [k for k in self._snapshot if k not in params],
-                "frozen_elements": int(sum(a.size for a in self._snapshot.values())),
-            }
-        )
-        return check
-
-    # ----- one step, one epoch --------------------------------------------------------------
-    def _step(self, batch, epoch: int) -> tuple[float, int]:
+    # ----- one step ------------------------------------------------------------------------
+    def _step(self, batch, epoch: int) -> tuple[float | None, int]:
+        """One optimizer step; (loss, batch size), or (None, size) for a skipped step."""
         inputs, targets = _unpack(batch)
         loss = self.loss_fn(self.model(inputs), targets)
         value = float(loss.item())
-        if not math.isfinite(value):
-            raise TrainingError(
-                f"non-finite loss ({value}) at epoch {epoch}, step {self.global_step + 1}"
-            )
         self.optimizer.zero_grad()
-        loss.backward()
+        if loss.requires_grad:
+            loss.backward()  # also for a non-finite loss: the gradients tell where it came from
+        trainable = [(n, p) for n, p in self.model.named_parameters() if p.requires_grad]
+        if not math.isfinite(value) or first_nonfinite(trainable, grads=True) is not None:
+            message = describe_nonfinite(self.model, value, inputs, epoch, self.global_step + 1)
+            self.optimizer.zero_grad()
+            if self.on_nonfinite == "error":
+                raise NonFiniteError(
+                    f"{message}. Nothing was updated and no checkpoint was written for this "
+                    "step (set trainer.on_nonfinite: skip_step to skip such steps)"
+                )
+            self.skipped_steps += 1
+            self.global_step += 1
+            self.progress.write(f"warning: skipped step: {message}")
+            return None, int(targets.shape[0])
         if self.grad_clip is not None:
             clip_grad_norm_(
                 [p for g in self.optimizer.param_groups for p in g["params"]], self.grad_clip
@@ -218,18 +168,60 @@ class Trainer:
         self.global_step += 1
         return value, int(targets.shape[0])
 
-    def _train_epoch(self, loader: Iterable, epoch: int) -> float:
-        self._train_mode()
-        total, count = 0.0, 0
+    # ----- random generators (all of them, so a resumed run draws the same numbers) --------------
+    def _rng_state(self) -> dict:
+        gen = getattr(self._train_loader, "generator", None)
+        return {"global": get_rng_state(), "train_loader": gen.get_state() if gen else None}
+
+    def _set_rng_state(self, state: dict) -> None:
+        set_rng_state(state["global"])
+        gen = getattr(self._train_loader, "generator", None)
+        if gen is not None and state.get("train_loader") is not None:
+            gen.set_state(state["train_loader"])
+
+    # ----- one epoch -----------------------------------------------------------------------------
+    def _train_epoch(self, loader: Iterable, epoch: int, resume: dict | None) -> float:
+        """Mean training loss; `resume` (a saved position) replays the epoch's batch order
+        from its start and skips the batches already done."""
+        self.freezing.train_mode()
+        if resume is None:
+            total, count, skip = 0.0, 0, 0
+            self._position = {"epoch": epoch, "batch": 0, "rng_epoch_start": self._rng_state()}
+        else:
+            total, count, skip = resume["loss_total"], resume["count"], resume["batch"]
+            self._position = {k: resume[k] for k in ("epoch", "batch", "rng_epoch_start")}
+            self._set_rng_state(resume["rng_epoch_start"])
         bar = self.progress.batches(loader, epoch)
-        for batch in bar:
+        seen = 0
+        for index, batch in enumerate(bar):
+            seen = index + 1
+            if index < skip:
+                if index == skip - 1:  # the order is drawn: back to where the save was made
+                    self._set_rng_state(resume["rng"])
+                continue
             value, n = self._step(batch, epoch)
-            total += value * n
-            count += n
-            self.progress.postfix(bar, loss=total / count, lr=self.optimizer.param_groups[0]["lr"])
-        if count == 0:
+            if value is not None:
+                total += value * n
+                count += n
+                lr = self.optimizer.param_groups[0]["lr"]
+                self.progress.postfix(bar, loss=total / count, lr=lr)
+            self._position.update(batch=index + 1, loss_total=total, count=count)
+            every = self.checkpoint_every
+            if self.files is not None and every and self.global_step % every == 0:
+                self._save("last")
+            if self._stop.requested:
+                self._interrupt(epoch)
+        self._position = None
+        if seen == 0:
             raise TrainingError(f"epoch {epoch}: the training loader gave no batches")
-        return total / count
+        return total / count if count else float("nan")
+
+    def _interrupt(self, epoch: int) -> None:
+        where = f"epoch {epoch}, step {self.global_step}"
+        if self.files is None:
+            raise Interrupted(f"interrupted at {where}", None, None)
+        path = self._save("last")
+        raise Interrupted(f"interrupted at {where}; saved {path}", path, self.files.folder)
 
     # ----- evaluation -------------------------------------------------------------------------
     def _eval_batches(self, loader: Iterable, on_batch: Callable) -> None:
@@ -271,39 +263,72 @@ class Trainer:
     def fit(
         self, train_loader: Iterable, val_loader: Iterable | None = None, epochs: int = 1
     ) -> dict:
-        """Train until `epochs` epochs are done; returns the summary (also summary.json)."""
+        """Train until `epochs` epochs are done (or early stopping); returns the summary."""
         start = time.perf_counter()
         self._train_loader = train_loader
-        self._prepare_freezing()
+        if not self.freezing.prepared:
+            self.freezing.prepare(self.optimizer)
+        if self._resume_rng is not None:
+            self._set_rng_state(self._resume_rng)
+            self._resume_rng = None
+        resume, self._position = self._position, None
         epoch_bar = self.progress.epochs(self.epoch, epochs)
-        for epoch in range(self.epoch + 1, epochs + 1):
-            self._apply_freeze_schedule(epoch)
-            t0 = time.perf_counter()
-            train_loss = self._train_epoch(train_loader, epoch)
-            if self.scheduler is not None and self.scheduler_interval == "epoch":
-                self.scheduler.step()
-            self.timings["train_s"] += time.perf_counter() - t0
-            record: dict[str, Any] = {
-                "epoch": epoch,
-                "step": self.global_step,
-                "train_loss": train_loss,
-            }
-            if val_loader is not None and (epoch % self.eval_every == 0 or epoch == epochs):
-                record.update(self.evaluate(val_loader))
-            record["lr"] = {
-                g.get("name", str(i)): float(g["lr"])
-                for i, g in enumerate(self.optimizer.param_groups)
-            }
-            record["time_s"] = time.perf_counter() - t0
-            self.epoch = epoch
-            self.history.append(record)
-            self.progress.write(epoch_line(record, epochs))
-            self.progress.advance(epoch_bar, record)
-            self._save_epoch(record)
+        with StopRequest(self.handle_sigint and self.files is not None) as self._stop:
+            for epoch in range(self.epoch + 1, epochs + 1):
+                if self.stopped_early:
+                    break
+                mid = resume if resume is not None and resume["epoch"] == epoch else None
+                resume = None
+                if mid is None:
+                    self.freezing.apply_schedule(epoch, self.optimizer, self.scheduler)
+                self._run_epoch(train_loader, val_loader, epoch, epochs, mid)
+                self.progress.advance(epoch_bar, self.history[-1])
+                if self._stop.requested and epoch < epochs and not self.stopped_early:
+                    raise Interrupted(
+                        f"interrupted after epoch {epoch}; saved {self._last_path()}",
+                        self._last_path(),
+                        self.files.folder,
+                    )
         self.progress.close(epoch_bar)
         return self._finish(time.perf_counter() - start)
 
-    def _save_epoch(self, record: dict) -> None:
+    def _run_epoch(self, train_loader, val_loader, epoch: int, epochs: int, mid) -> None:
+        t0 = time.perf_counter()
+        train_loss = self._train_epoch(train_loader, epoch, mid)
+        if self.scheduler is not None and self.scheduler_interval == "epoch":
+            self.scheduler.step()
+        self.timings["train_s"] += time.perf_counter() - t0
+        record: dict[str, Any] = {
+            "epoch": epoch,
+            "step": self.global_step,
+            "train_loss": train_loss,
+        }
+        if val_loader is not None and (epoch % self.eval_every == 0 or epoch == epochs):
+            record.update(self.evaluate(val_loader))
+        record["lr"] = {
+            g.get("name", str(i)): float(g["lr"]) for i, g in enumerate(self.optimizer.param_groups)
+        }
+        record["time_s"] = time.perf_counter() - t0
+        self.epoch = epoch
+        self.history.append(record)
+        self.progress.write(epoch_line(record, epochs))
+        improved = self._update_best(record)
+        if self.early_stopping is not None and self.early_stopping.update(record.get(self.monitor)):
+            es = self.early_stopping
+            self.stopped_early = {
+                "epoch": epoch,
+                "monitor": self.monitor,
+                "best": es.best,
+                "patience": es.patience,
+                "min_delta": es.min_delta,
+            }
+            self.progress.write(
+                f"early stopping after epoch {epoch}: {self.monitor} has not improved by more "
+                f"than {es.min_delta:g} for {es.patience} evaluations (best {es.best:.6g})"
+            )
+        self._save_epoch(improved)
+
+    def _update_best(self, record: dict) -> bool:
         value = record.get(self.monitor)
         improved = is_better(value, None if self.best is None else self.best["value"], self.mode)
         if improved:
@@ -313,39 +338,101 @@ class Trainer:
                 "value": value,
                 "epoch": record["epoch"],
             }
+        return improved
+
+    # ----- saving ------------------------------------------------------------------------------
+    def _save_epoch(self, improved: bool) -> None:
         if self.files is None:
             return
-        self.files.write_metrics(self.history)
-        state = self.state_dict()
-        if self.save_last:
-            self.files.save_checkpoint("last", self.model, self.optimizer, self.scheduler, state)
+        self._write(lambda: self.files.write_metrics(self.history), "metrics.jsonl")
+        if self.save_last or self._stop.requested or self.stopped_early:
+            self._save("last")
         if self.save_best and improved:
-            self.files.save_checkpoint("best", self.model, self.optimizer, self.scheduler, state)
+            self._save("best")
 
+    def _save(self, tag: str) -> str:
+        """Write checkpoint `tag` of the current state; returns its JSON path."""
+        state = self.state_dict()
+        path = self._write(
+            lambda: self.files.save_checkpoint(
+                tag, self.model, self.optimizer, self.scheduler, state
+            ),
+            f"checkpoints/{tag}",
+        )
+        if tag == "last":
+            self.last_saved = {"epoch": self.epoch, "step": self.global_step, "path": path}
+        return path
+
+    def _last_path(self) -> str | None:
+        return self.last_saved["path"] if self.last_saved else None
+
+    def _write(self, action: Callable, what: str):
+        try:
+            return action()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            kept = (
+                f"the previous checkpoint ({self.last_saved['path']}, epoch "
+                f"{self.last_saved['epoch']}, step {self.last_saved['step']}) is intact: "
+                f"make room or fix the permissions, then resume with --resume {self.files.folder}"
+                if self.last_saved
+                else "no checkpoint of this run was written yet"
+            )
+            kind = "checkpoint" if isinstance(exc, CheckpointWriteError) else "file"
+            raise TrainingError(
+                f"cannot write {kind} {what} in {self.files.folder}: {reason}; {kept}"
+            ) from None
+
+    # ----- state -------------------------------------------------------------------------------
     def state_dict(self) -> dict:
-        """The trainer's own state as plain JSON (what a checkpoint's JSON `trainer` holds)."""
-        loader_gen = getattr(self._train_loader, "generator", None)
+        """The trainer's own state as plain data (a checkpoint's `trainer` record)."""
+        position = None
+        if self._position is not None and self._position.get("batch"):
+            position = {**self._position, "rng": self._rng_state()}
         return {
             "epoch": self.epoch,
             "global_step": self.global_step,
+            "skipped_steps": self.skipped_steps,
+            "position": position,
             "best": self.best,
-            "rng": {
-                "global": get_rng_state(),
-                "train_loader": loader_gen.get_state() if loader_gen is not None else None,
-            },
+            "monitor": self.monitor,
+            "mode": self.mode,
+            "early_stopping": self.early_stopping.state_dict() if self.early_stopping else None,
+            "stopped_early": self.stopped_early,
+            "history": self.history,
+            "rng": self._rng_state(),
             "frozen": [n for n, p in self.model.named_parameters() if not p.requires_grad],
             "frozen_norm_layers": list(self.frozen_norm_names),
-            "unfrozen_by_schedule": self._frozen_check.get("unfrozen_by_schedule", {}),
-            **{k: v for k, v in self.run_info.items() if k in ("config_hash", "library_version")},
+            "unfrozen_by_schedule": dict(self.freezing.unfrozen_by_schedule),
+            **{k: v for k, v in self.run_info.items() if k in STATE_INFO_KEYS},
         }
 
+    def load_state_dict(self, state: dict) -> None:
+        """Counters, history, best, early stopping, position and generator states from a
+        checkpoint (weights, optimizer and freezing are restored by `resume.py`)."""
+        self.epoch = state["epoch"]
+        self.global_step = state["global_step"]
+        self.skipped_steps = state.get("skipped_steps", 0)
+        self.history = list(state["history"])
+        same_monitor = state.get("monitor") == self.monitor and state.get("mode") == self.mode
+        self.best = state.get("best") if same_monitor else None
+        self.stopped_early = state.get("stopped_early")
+        if self.early_stopping is not None and same_monitor and state.get("early_stopping"):
+            self.early_stopping.load_state_dict(state["early_stopping"])
+        self._position = state.get("position")
+        self._resume_rng = state["rng"]
+
+    # ----- the end -----------------------------------------------------------------------------
     def _finish(self, total_s: float) -> dict:
-        check = self._verify_frozen()
+        check = self.freezing.verify()
         trainable, total = count_parameters(self.model)
+        status = "completed" if not self.stopped_early else "stopped_early"
         summary = {
-            "status": "completed" if check["verified"] else "frozen_check_failed",
+            "status": status if check["verified"] else "frozen_check_failed",
             "epochs": self.epoch,
             "global_step": self.global_step,
+            "skipped_steps": self.skipped_steps,
+            "stopped_early": self.stopped_early,
             "final": self.history[-1] if self.history else {},
             "best": self.best,
             "frozen_check": check,
@@ -359,10 +446,10 @@ class Trainer:
                 **self.timings,
                 "epoch_s": [r["time_s"] for r in self.history],
             },
-            **self.run_info,
+            **{k: v for k, v in self.run_info.items() if k != "resume_config"},
         }
         if self.files is not None:
-            self.files.write_summary(summary)
+            self._write(lambda: self.files.write_summary(summary), "summary.json")
             if self.plot:
                 self.files.plot(self.history)
         if not check["verified"]:

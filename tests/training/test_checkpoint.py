@@ -46,23 +46,36 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path):
 def test_round_trip(tmp_path):
     model, opt, sched = trained()
     paths = checkpoint.save(str(tmp_path), "last", model, opt, sched, {"epoch": 1, "step": 1})
-    assert sorted(os.listdir(tmp_path)) == [
-        "last.json",
-        "last.optim.safetensors",
-        "last.safetensors",
-    ]
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ["last.json", "last.safetensors"]
+        + [os.path.basename(paths[k]) for k in ("weights", "optimizer")]
+    )
     got = checkpoint.read(paths["json"])
     for k, v in model.state_dict().items():
-        assert np.array_equal(got["weights"][k], v.numpy()) and got["weights"][k].shape == v.shape
-    rec = got["record"]
+        assert np.array_equal(got.weights[k], v.numpy()) and got.weights[k].shape == v.shape
+    assert checkpoint.load_weights(str(tmp_path / "last.safetensors")).keys() == got.weights.keys()
+    rec = got.record
     assert rec["trainer"] == {"epoch": 1, "step": 1}
     assert rec["optimizer"]["type"] == "AdamW"
+    assert rec["optimizer"]["param_groups"][0]["betas"] == (0.9, 0.999)  # a tuple again
     names = rec["optimizer"]["param_groups"][0]["param_names"]
     assert names[0] == "backbone.fc1.weight"
     exp_avg = opt.state[model.backbone.fc1.weight]["exp_avg"].numpy()
-    assert np.array_equal(got["optimizer"]["backbone.fc1.weight/exp_avg"], exp_avg)
+    assert np.array_equal(got.optimizer_arrays["backbone.fc1.weight/exp_avg"], exp_avg)
     assert rec["scheduler"]["type"] == "StepLR" and rec["scheduler"]["state"]["last_epoch"] == 1
     assert "pickle" not in open(paths["json"]).read()
+
+
+def test_a_second_save_replaces_the_first_and_prunes_its_files(tmp_path):
+    model, opt, sched = trained()
+    first = checkpoint.save(str(tmp_path), "last", model, opt, sched, {"epoch": 1})
+    second = checkpoint.save(str(tmp_path), "last", model, opt, sched, {"epoch": 2})
+    assert first["weights"] != second["weights"]
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ["last.json", "last.safetensors"]
+        + [os.path.basename(second[k]) for k in ("weights", "optimizer")]
+    )
+    assert checkpoint.read(second["json"]).trainer == {"epoch": 2}
 
 
 def test_mismatched_files_are_detected(tmp_path):

@@ -68,7 +68,7 @@ def test_frozen_parameters_identical_and_absent_from_optimizer(capsys, small, tm
     assert sorted(held) == ["head.bias", "head.weight"]
     assert not any(
         k.startswith("backbone")
-        for k in safetensors.numpy.load_file(str(ckpt / "last.optim.safetensors"))
+        for k in safetensors.numpy.load_file(str(ckpt / state["files"]["optimizer"]))
     )
     assert state["trainer"]["frozen"][0] == "backbone.fc1.weight"
 

@@ -1,5 +1,8 @@
 """Trainer from Python (no YAML): fitting, frozen parameters, evaluation without a graph."""
 
+import json
+import re
+
 import numpy as np
 import pytest
 
@@ -190,14 +193,12 @@ def test_run_dir_files(tmp_path):
     lines = (tmp_path / "metrics.jsonl").read_text().splitlines()
     assert len(lines) == 2 and '"epoch": 2' in lines[1]
     names = sorted(p.name for p in (tmp_path / "checkpoints").iterdir())
-    assert names == [
-        "best.json",
-        "best.optim.safetensors",
-        "best.safetensors",
-        "last.json",
-        "last.optim.safetensors",
-        "last.safetensors",
-    ]
+    pattern = r"(best|last)(\.json|\.safetensors|\.[0-9a-f]{8}\.(optim\.)?safetensors)"
+    assert len(names) == 8 and all(re.fullmatch(pattern, n) for n in names), names
+    record = json.loads((tmp_path / "checkpoints" / "last.json").read_text())
+    assert sorted(record["files"]) == ["optimizer", "weights"]
+    linked = (tmp_path / "checkpoints" / "last.safetensors").read_bytes()
+    assert linked == (tmp_path / "checkpoints" / record["files"]["weights"]).read_bytes()
     assert (tmp_path / "summary.json").exists()
 
 

@@ -1,0 +1,244 @@
+"""Resuming a run: weights, freezing, param groups by name, optimizer, scheduler, generators.
+
+`restore` puts a freshly built run (model, optimizer, scheduler, trainer) into the state a
+checkpoint recorded, so that training continues bit-identically: the weights are loaded,
+freezing is re-applied (requires_grad flags are not in the weights), the groups a freeze
+schedule added are added again, and the optimizer state is matched to parameters by name.
+A config that changed the model or the groups is refused, naming every difference, unless
+`weights_only` asks for the weights alone (a fresh optimizer and schedule).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from ..autograd.tensor import Tensor
+from . import checkpoint as ck
+from . import config as cfgmod
+from .errors import ConfigError, Problem
+from .schema import Config
+
+MODEL_KEYS = ("model.name", "model.target", "model.args")
+HINT = "use --resume-weights-only to load the weights alone and start a fresh optimizer"
+
+
+class ResumeError(ConfigError):
+    """A checkpoint that does not fit the config or the model (exit code 2)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__([Problem(path, None, message)])
+
+
+# ----- the config a checkpoint remembers ---------------------------------------------------------
+def config_changes(saved: dict, now: dict) -> list[tuple[str, Any, Any]]:
+    """(key, checkpoint value, config value) for every compared key that differs."""
+    keys = sorted(set(saved) | set(now))
+    return [(k, saved.get(k), now.get(k)) for k in keys if saved.get(k) != now.get(k)]
+
+
+def _show(key: str, old: Any, new: Any) -> str:
+    return f"{key} (checkpoint {old!r}, config {new!r})"
+
+
+# ----- reading -------------------------------------------------------------------------------------
+_REQUIRED = {
+    "epoch": int,
+    "global_step": int,
+    "history": list,
+    "rng": dict,
+    "frozen": list,
+}
+
+
+def load(path: str) -> ck.Checkpoint:
+    """Locate, read and check a checkpoint for resuming; every problem names the file."""
+    try:
+        ckpt = ck.read(ck.locate(path))
+    except ck.CheckpointError as exc:
+        raise ResumeError("--resume", str(exc)) from None
+    state = ckpt.trainer
+    for key, kind in _REQUIRED.items():
+        value = state.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            got = "missing" if key not in state else f"a {type(value).__name__}"
+            raise ResumeError(
+                ckpt.path,
+                f"trainer.{key}: expected {kind.__name__}, got {got}: the checkpoint state "
+                "is incomplete (not written by a minitorch_ft training run?)",
+            )
+    if state["epoch"] < 0 or state["global_step"] < 0:
+        raise ResumeError(ckpt.path, "trainer.epoch and trainer.global_step must be >= 0")
+    if not isinstance(state["rng"].get("global"), dict):
+        raise ResumeError(ckpt.path, "trainer.rng.global: the generator state is missing")
+    position = state.get("position")
+    if position is not None and not (
+        isinstance(position, dict)
+        and {"epoch", "batch", "loss_total", "count", "rng", "rng_epoch_start"} <= set(position)
+    ):
+        raise ResumeError(ckpt.path, "trainer.position: incomplete mid-epoch position")
+    return ckpt
+
+
+def run_dir_of(json_path: str) -> str | None:
+    """The run directory holding a checkpoint (`RUN/checkpoints/x.json`), else None."""
+    folder = os.path.dirname(os.path.abspath(json_path))
+    if os.path.basename(folder) == "checkpoints":
+        return os.path.dirname(folder)
+    return None
+
+
+# ----- the pieces ----------------------------------------------------------------------------------
+def load_model_weights(model, ckpt: ck.Checkpoint) -> None:
+    """Load the weights strictly; every missing, unexpected or mis-shaped key is named."""
+    own = model.state_dict()
+    arrays = ckpt.weights
+    problems = [f"missing in checkpoint: {k}" for k in own if k not in arrays]
+    problems += [f"not in the model: {k}" for k in arrays if k not in own]
+    problems += [
+        f"shape mismatch: {k}: checkpoint {tuple(arrays[k].shape)} vs model {tuple(v.shape)}"
+        for k, v in own.items()
+        if k in arrays and tuple(arrays[k].shape) != tuple(v.shape)
+    ]
+    problems += [
+        f"dtype mismatch: {k}: checkpoint {arrays[k].dtype} vs model {v._data.dtype}"
+        for k, v in own.items()
+        if k in arrays
+        and tuple(arrays[k].shape) == tuple(v.shape)
+        and arrays[k].dtype != v._data.dtype
+    ]
+    if problems:
+        raise ResumeError(
+            ckpt.path,
+            f"the weights do not fit the model ({len(problems)} mismatched keys; did the "
+            f"config change the model?): " + "; ".join(problems),
+        )
+    model.load_state_dict({k: Tensor._wrap(np.array(arrays[k])) for k in own})
+
+
+def group_names(optimizer, model) -> list[tuple[str, list[str]]]:
+    """(group name, parameter names) of each param group, by name even without param_names."""
+    names = {id(p): n for n, p in model.named_parameters()}
+    return [
+        (str(g.get("name", i)), list(g.get("param_names") or [names[id(p)] for p in g["params"]]))
+        for i, g in enumerate(optimizer.param_groups)
+    ]
+
+
+def _describe(groups: list[tuple[str, list[str]]]) -> str:
+    return "; ".join(f"{name}: {', '.join(params) or '-'}" for name, params in groups)
+
+
+def check_groups(ckpt: ck.Checkpoint, now: list[tuple[str, list[str]]]) -> None:
+    saved = [
+        (str(g.get("name", i)), list(g.get("param_names", [])))
+        for i, g in enumerate(ckpt.record["optimizer"]["param_groups"])
+    ]
+    if [p for _, p in saved] != [p for _, p in now]:
+        raise ResumeError(
+            ckpt.path,
+            "the config gives other optimizer param groups than the checkpoint's "
+            f"(checkpoint: {_describe(saved)} | config: {_describe(now)}); {HINT}",
+        )
+
+
+def load_optimizer(optimizer, ckpt: ck.Checkpoint, now: list[tuple[str, list[str]]]) -> None:
+    """Optimizer state matched to the parameters by name (torch keys it by position)."""
+    record = ckpt.record["optimizer"]
+    if record.get("type") != type(optimizer).__name__:
+        raise ResumeError(
+            ckpt.path,
+            f"the checkpoint holds {record.get('type')} state, the config builds "
+            f"{type(optimizer).__name__}; {HINT}",
+        )
+    per_param: dict[str, dict] = {}
+    for key, array in (ckpt.optimizer_arrays or {}).items():
+        name, _, entry = key.rpartition("/")
+        per_param.setdefault(name, {})[entry] = array
+    for name, scalars in (record.get("scalars") or {}).items():
+        per_param.setdefault(name, {}).update(scalars)
+    state, groups, start = {}, [], 0
+    for saved, (_, names) in zip(record["param_groups"], now, strict=True):
+        indices = list(range(start, start + len(names)))
+        start += len(names)
+        groups.append({**{k: v for k, v in saved.items() if k != "param_names"}, "params": indices})
+        state.update(
+            {i: per_param[n] for i, n in zip(indices, names, strict=True) if n in per_param}
+        )
+    try:
+        optimizer.load_state_dict({"state": state, "param_groups": groups})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ResumeError(ckpt.path, f"the optimizer state cannot be loaded: {exc}") from None
+
+
+def load_scheduler(scheduler, ckpt: ck.Checkpoint) -> None:
+    saved = ckpt.record.get("scheduler")
+    now_type = type(scheduler).__name__ if scheduler is not None else None
+    saved_type = saved.get("type") if isinstance(saved, dict) else None
+    if now_type != saved_type:
+        raise ResumeError(
+            ckpt.path,
+            f"the checkpoint's scheduler is {saved_type or 'none'}, the config builds "
+            f"{now_type or 'none'}; {HINT}",
+        )
+    if scheduler is not None:
+        scheduler.load_state_dict(saved["state"])
+
+
+# ----- everything ------------------------------------------------------------------------------------
+def restore(trainer, cfg: Config, ckpt: ck.Checkpoint, weights_only: bool = False) -> dict:
+    """Put `trainer` (built from `cfg`) into the checkpoint's state; returns a report with
+    the config differences that were accepted (as warnings) and where training resumes."""
+    state = ckpt.trainer
+    warnings = _compare_configs(ckpt, cfg, weights_only)
+    load_model_weights(trainer.model, ckpt)
+    trainer.freezing.prepare(trainer.optimizer)
+    position = state.get("position")
+    upto = position["epoch"] if position else state["epoch"]
+    for epoch in range(1, upto + 1):  # the groups a freeze schedule added, in the same order
+        trainer.freezing.apply_schedule(epoch, trainer.optimizer, trainer.scheduler, replay=True)
+    now = group_names(trainer.optimizer, trainer.model)
+    if not weights_only:
+        frozen = [n for n, p in trainer.model.named_parameters() if not p.requires_grad]
+        if frozen != list(state["frozen"]):
+            added = [n for n in frozen if n not in state["frozen"]]
+            removed = [n for n in state["frozen"] if n not in frozen]
+            raise ResumeError(
+                ckpt.path,
+                "the config freezes other parameters than the checkpoint's "
+                f"(frozen now, trainable in the checkpoint: {', '.join(added) or '-'}; "
+                f"trainable now, frozen in the checkpoint: {', '.join(removed) or '-'}); {HINT}",
+            )
+        if "optimizer" not in ckpt.record:
+            raise ResumeError(ckpt.path, f"the checkpoint holds no optimizer state; {HINT}")
+        check_groups(ckpt, now)
+        load_optimizer(trainer.optimizer, ckpt, now)
+        load_scheduler(trainer.scheduler, ckpt)
+    try:
+        trainer.load_state_dict(state)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ResumeError(ckpt.path, f"the trainer state cannot be loaded: {exc}") from None
+    return {
+        "path": ckpt.path,
+        "epoch": state["epoch"],
+        "global_step": state["global_step"],
+        "mid_epoch": position is not None,
+        "weights_only": weights_only,
+        "warnings": warnings,
+    }
+
+
+def _compare_configs(ckpt: ck.Checkpoint, cfg: Config, weights_only: bool) -> list[str]:
+    saved = ckpt.trainer.get("resume_config")
+    if not isinstance(saved, dict):
+        return []
+    changes = config_changes(saved, cfgmod.comparable(cfg))
+    model = [c for c in changes if c[0].startswith(MODEL_KEYS)]
+    if model and not weights_only:
+        raise ResumeError(
+            ckpt.path,
+            "the config changed the model: " + "; ".join(_show(*c) for c in model) + f"; {HINT}",
+        )
+    return [_show(*c) for c in changes]
