@@ -82,8 +82,8 @@ def decode(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """Strict JSON text of `encode(value)` (sorted keys, NaN refused)."""
-    return json.dumps(encode(value), indent=1, sort_keys=True, allow_nan=False) + "\n"
+    """Strict JSON text of `encode(value)` (key order kept, NaN refused)."""
+    return json.dumps(encode(value), indent=1, allow_nan=False) + "\n"
 
 
 def _no_constants(name: str) -> float:

@@ -22,6 +22,8 @@ from .errors import ConfigError, Problem
 from .schema import Config
 
 MODEL_KEYS = ("model.name", "model.target", "model.args")
+# how parameters are grouped (membership is also checked on the rebuilt groups themselves)
+GROUP_KEYS = ("optimizer.param_groups", "optimizer.no_decay_bias_and_norm")
 HINT = "use --resume-weights-only to load the weights alone and start a fresh optimizer"
 
 
@@ -136,7 +138,7 @@ def check_groups(ckpt: ck.Checkpoint, now: list[tuple[str, list[str]]]) -> None:
         (str(g.get("name", i)), list(g.get("param_names", [])))
         for i, g in enumerate(ckpt.record["optimizer"]["param_groups"])
     ]
-    if [p for _, p in saved] != [p for _, p in now]:
+    if saved != now:
         raise ResumeError(
             ckpt.path,
             "the config gives other optimizer param groups than the checkpoint's "
@@ -235,10 +237,13 @@ def _compare_configs(ckpt: ck.Checkpoint, cfg: Config, weights_only: bool) -> li
     if not isinstance(saved, dict):
         return []
     changes = config_changes(saved, cfgmod.comparable(cfg))
-    model = [c for c in changes if c[0].startswith(MODEL_KEYS)]
-    if model and not weights_only:
-        raise ResumeError(
-            ckpt.path,
-            "the config changed the model: " + "; ".join(_show(*c) for c in model) + f"; {HINT}",
-        )
+    for keys, what in ((MODEL_KEYS, "model"), (GROUP_KEYS, "optimizer param groups")):
+        changed = [c for c in changes if c[0].startswith(keys)]
+        if changed and not weights_only:
+            raise ResumeError(
+                ckpt.path,
+                f"the config changed the {what}: "
+                + "; ".join(_show(*c) for c in changed)
+                + f"; {HINT}",
+            )
     return [_show(*c) for c in changes]
