@@ -188,7 +188,7 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
             if type(node) is AccumulateGrad:
                 if targets is None or node in targets:
                     _accumulate(node.variable, grad)
-                    for hook in node.variable.__dict__.get("_post_accumulate_hooks", ()):
+                    for hook in node.variable._post_accumulate_hooks or ():
                         hook(node.variable)
                 continue
             if node._retained is not None and capture is None:
@@ -234,20 +234,33 @@ def _count_dependencies(roots) -> dict:
 def _run_all(roots, root_grads, retain_graph: bool) -> None:
     """The common backward: every reachable node, each once all its gradients arrived.
 
-    Kept apart from the general `_run` (targets, capture) because it is the hot path.
+    Kept apart from the general `_run` (targets, capture) because it is the hot path:
+    leaf accumulation is inlined and hooks cost one attribute check when absent.
     """
     dependencies = _count_dependencies(roots)
     buffers: dict = {}
     for node, g in zip(roots, root_grads, strict=True):
         buffers[node] = buffers[node] + g if node in buffers else g
     ready = [node for node in buffers if dependencies[node] == 0]
+    pop = buffers.pop
     with grad_mode.no_grad(), np.errstate(all="ignore"):  # inf/nan quietly, as torch
         while ready:
             node = ready.pop()
-            grad = buffers.pop(node, None)
+            grad = pop(node, None)
             if type(node) is AccumulateGrad:
-                if grad is not None:
+                if grad is None:
+                    continue
+                leaf = node._variable()
+                if leaf is None:  # the leaf itself is gone: nobody can read its gradient
+                    continue
+                if leaf._hooks or leaf._post_accumulate_hooks:
                     _accumulate_leaf(node, grad)
+                    continue
+                existing = leaf._grad
+                if existing is None:  # copied: no two leaves may share one gradient array
+                    leaf._grad = Tensor._wrap(grad.astype(leaf._data.dtype, copy=True))
+                else:  # in place, like torch: a reference the user holds sees the sum
+                    np.add(existing._data, grad, out=existing._data, casting="unsafe")
                 continue
             edges = node.next_functions
             if grad is None:
@@ -281,12 +294,12 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
 
 
 def _accumulate_leaf(node, grad) -> None:
-    """AccumulateGrad: the leaf's hooks, then `.grad += grad`, then post-accumulate hooks."""
+    """AccumulateGrad with hooks: the leaf's hooks, `.grad += grad`, post-accumulate hooks."""
     leaf = node.variable
     if leaf._hooks:
         grad = _apply_pre_hooks(node, grad)
     _accumulate(leaf, grad)
-    for hook in leaf.__dict__.get("_post_accumulate_hooks", ()):
+    for hook in leaf._post_accumulate_hooks or ():
         hook(leaf)
 
 

@@ -122,15 +122,23 @@ _TYPE_NAMES = {
 
 
 class AccumulateGrad(Node):
-    """The node that adds an incoming gradient into a leaf tensor's `.grad`."""
+    """The node that adds an incoming gradient into a leaf tensor's `.grad`.
 
-    __slots__ = ("variable",)
+    The leaf keeps its node alive and the node refers back weakly, so a parameter's node is
+    made once rather than every step, and no reference cycle forms.
+    """
+
+    __slots__ = ("_variable",)
 
     def __init__(self, variable: Tensor) -> None:
-        super().__init__()
-        self.variable = variable
+        self._variable = weakref.ref(variable)
         self.next_functions = ()
         self.needs_input_grad = ()
+
+    @property
+    def variable(self) -> Tensor | None:
+        """The leaf this node accumulates into (torch's `AccumulateGrad.variable`)."""
+        return self._variable()
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # torch's C++ name for this node
@@ -138,11 +146,9 @@ class AccumulateGrad(Node):
 
 def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
     """The leaf's AccumulateGrad node, shared by every op that uses it (as in PyTorch)."""
-    ref = leaf._accumulator
-    node = ref() if ref is not None else None
+    node = leaf._accumulator
     if node is None:
-        node = AccumulateGrad(leaf)
-        leaf._accumulator = weakref.ref(node)
+        node = leaf._accumulator = AccumulateGrad(leaf)
     return node
 
 

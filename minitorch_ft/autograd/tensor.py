@@ -59,9 +59,10 @@ class Tensor:
     # Rarely set state lives in class defaults, so creating a tensor (every op does) sets
     # only the four slots above.
     _grad = None
-    _accumulator = None  # weakref to the leaf's AccumulateGrad node
+    _accumulator = None  # the leaf's AccumulateGrad node, made on first use
     _retains_grad = False
     _hooks = None
+    _post_accumulate_hooks = None
 
     def __init__(self, data=None, *, requires_grad: bool = False) -> None:
         """`torch.Tensor(data)`: a float tensor (the default dtype) from data."""

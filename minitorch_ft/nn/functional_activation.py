@@ -21,8 +21,7 @@ __all__ = [
 ]
 
 
-def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    return _act.relu(input, inplace)
+relu = _act.relu  # same signature as F.relu; no wrapper call on the hot path
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:

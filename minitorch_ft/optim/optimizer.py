@@ -62,6 +62,7 @@ class Optimizer:
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._scratch_buffers: dict[tuple[str, int], np.ndarray] = {}
+        self._scratch_views: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         param_groups = list(params)
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
@@ -180,24 +181,36 @@ class Optimizer:
         n = param.size
         step = max(1, CHUNK_BYTES // param.itemsize)
         if n <= step or not all(a is None or a.flags.c_contiguous for a in arrays):
-            kernel(*arrays, *self._scratch(param.dtype, n, param.shape), *scalars)
+            kernel(*arrays, *self._scratch_like(param), *scalars)
             return
         flat = [None if a is None else a.reshape(-1) for a in arrays]
-        s1, s2 = self._scratch(param.dtype, step, (step,))
+        s1, s2 = self._scratch(param.dtype, step)
         for start in range(0, n, step):
             stop = min(start + step, n)
             kernel(*[None if f is None else f[start:stop] for f in flat],
                    s1[: stop - start], s2[: stop - start], *scalars)
 
-    def _scratch(self, dtype: np.dtype, size: int, shape: tuple) -> list[np.ndarray]:
-        """Two reusable work arrays of `shape`, so steps allocate nothing per parameter."""
+    def _scratch_like(self, param: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Two work arrays shaped like `param`, cached by (dtype, shape): a small step's
+        bookkeeping is one dict lookup."""
+        key = (param.dtype, param.shape)
+        pair = self._scratch_views.get(key)
+        if pair is None:
+            pair = self._scratch_views[key] = tuple(
+                buf.reshape(param.shape) for buf in self._scratch(param.dtype, param.size))
+        return pair
+
+    def _scratch(self, dtype: np.dtype, size: int) -> list[np.ndarray]:
+        """Two reusable flat work arrays of at least `size`, so steps allocate nothing per
+        parameter."""
         out = []
         for slot in (0, 1):
             key = (dtype.str, slot)
             buf = self._scratch_buffers.get(key)
             if buf is None or buf.size < size:
                 buf = self._scratch_buffers[key] = np.empty(size, dtype=dtype)
-            out.append(buf[:size].reshape(shape))
+                self._scratch_views.clear()  # views of the old buffers are stale
+            out.append(buf[:size])
         return out
 
     # ----- state_dict -------------------------------------------------------------------

@@ -48,18 +48,21 @@ class SGD(Optimizer):
                 lr = to_scalar(group["lr"])
                 weight_decay = to_scalar(group["weight_decay"])
                 momentum, dampening = group["momentum"], group["dampening"]
+                nesterov, maximize = group["nesterov"], group["maximize"]
                 for p in group["params"]:
-                    if p._grad is None:
+                    grad = p._grad
+                    if grad is None:
                         continue
                     buf, first = None, False
                     if momentum != 0:
                         state = self.state[p]
-                        if state.get("momentum_buffer") is None:
-                            state["momentum_buffer"] = zeros_state(p)
+                        buf_tensor = state.get("momentum_buffer")
+                        if buf_tensor is None:
+                            buf_tensor = state["momentum_buffer"] = zeros_state(p)
                             first = True
-                        buf = state["momentum_buffer"]._data
-                    self._apply(_sgd_kernel, [p._data, p._grad._data, buf], lr, weight_decay,
-                                momentum, dampening, group["nesterov"], group["maximize"], first)
+                        buf = buf_tensor._data
+                    self._apply(_sgd_kernel, [p._data, grad._data, buf], lr, weight_decay,
+                                momentum, dampening, nesterov, maximize, first)
                     p._version.value += 1
         return loss
 

@@ -270,6 +270,8 @@ def _maybe_inplace(input: Tensor, inplace: bool, fn) -> Tensor:
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(input, 0); works on integer tensors too, as torch.relu."""
+    if not inplace and type(input) is Tensor and input._data.dtype.kind == "f":
+        return Relu.apply(input)  # the common case, without the checks below
     if check_tensor(input, "relu")._data.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     return _maybe_inplace(input, inplace, Relu.apply)

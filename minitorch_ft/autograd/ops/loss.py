@@ -54,7 +54,8 @@ class BinaryCrossEntropyWithLogits(Op):
             loss = loss * weight
         ctx.save_for_backward(x, t, weight, pos_weight, e)
         ctx.reduction = reduction
-        dtype = np.result_type(x.dtype, t.dtype)  # weights do not promote, as in PyTorch
+        # weights do not promote, as in PyTorch
+        dtype = x.dtype if x.dtype == t.dtype else np.result_type(x.dtype, t.dtype)
         if reduction == "mean":  # sum / n: cheaper than numpy's mean() for small batches
             return np.asarray(loss.sum() / loss.size, dtype=dtype)
         if reduction == "sum":
@@ -94,10 +95,13 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
         from ._operands import as_tensor
 
         target = as_tensor(target)
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(
             f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})"
         )
+    if weight is None and pos_weight is None and reduction == "mean" and (
+            target._data.dtype == input._data.dtype and input._data.dtype.kind == "f"):
+        return BinaryCrossEntropyWithLogits.apply(input, target, None, None, reduction)
     if target._data.dtype.kind == "b":
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
