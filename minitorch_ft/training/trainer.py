@@ -360,7 +360,9 @@ class Trainer:
             f"checkpoints/{tag}",
         )
         if tag == "last":
-            self.last_saved = {"epoch": self.epoch, "step": self.global_step, "path": path}
+            pos = state["position"]
+            where = f"epoch {pos['epoch']} in progress" if pos else f"end of epoch {self.epoch}"
+            self.last_saved = {"path": path, "step": self.global_step, "where": where}
         return path
 
     def _last_path(self) -> str | None:
@@ -372,8 +374,8 @@ class Trainer:
         except OSError as exc:
             reason = exc.strerror or str(exc)
             kept = (
-                f"the previous checkpoint ({self.last_saved['path']}, epoch "
-                f"{self.last_saved['epoch']}, step {self.last_saved['step']}) is intact: "
+                f"the previous checkpoint ({self.last_saved['path']}: step "
+                f"{self.last_saved['step']}, {self.last_saved['where']}) is intact: "
                 f"make room or fix the permissions, then resume with --resume {self.files.folder}"
                 if self.last_saved
                 else "no checkpoint of this run was written yet"
