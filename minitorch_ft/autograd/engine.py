@@ -243,6 +243,7 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
         buffers[node] = buffers[node] + g if node in buffers else g
     ready = [node for node in buffers if dependencies[node] == 0]
     pop = buffers.pop
+    owned = set()  # nodes whose buffered gradient is a fresh array nothing else refers to
     with grad_mode.no_grad(), np.errstate(all="ignore"):  # inf/nan quietly, as torch
         while ready:
             node = ready.pop()
@@ -257,8 +258,11 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
                     _accumulate_leaf(node, grad)
                     continue
                 existing = leaf._grad
-                if existing is None:  # copied: no two leaves may share one gradient array
-                    leaf._grad = Tensor._wrap(grad.astype(leaf._data.dtype, copy=True))
+                if existing is None:
+                    if node in owned and grad.dtype == leaf._data.dtype:
+                        leaf._grad = Tensor._wrap(grad)  # adopted: nothing else holds it
+                    else:  # copied: no two leaves may share one gradient array
+                        leaf._grad = Tensor._wrap(grad.astype(leaf._data.dtype, copy=True))
                 else:  # in place, like torch: a reference the user holds sees the sum
                     np.add(existing._data, grad, out=existing._data, casting="unsafe")
                 continue
@@ -277,6 +281,7 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
                     _apply_post_hooks(node, grads_in, grad)
                 if not retain_graph and node._saved:
                     node._saved = None  # free saved arrays (a second backward then raises)
+            fresh = node._fresh
             for (child, _), g, shape in zip(edges, grads_in, node._shapes):  # noqa: B905
                 if child is None:
                     continue
@@ -284,9 +289,12 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
                     if g.shape != shape:
                         g = unbroadcast(g, shape)
                     if child in buffers:
-                        buffers[child] = buffers[child] + g
+                        buffers[child] = buffers[child] + g  # a new array
+                        owned.add(child)
                     else:
                         buffers[child] = g
+                        if fresh and g.base is None:
+                            owned.add(child)
                 remaining = dependencies[child] - 1
                 dependencies[child] = remaining
                 if remaining == 0:

@@ -37,6 +37,7 @@ class Node:
     _pre_hooks = None
     _retained = None
     _hooks = None
+    _fresh = False  # see Op.fresh_grads
 
     def name(self) -> str:
         """PyTorch's name of this node, e.g. 'AddBackward0'."""
@@ -171,15 +172,19 @@ class Op:
     # A view op's output shares the first argument's version counter, as PyTorch's views do,
     # so an in-place change through either one is seen by nodes that saved the other.
     is_view = False
+    # True when backward always returns newly allocated arrays that alias nothing (no
+    # pass-through of `grad`, no saved array): a leaf may then adopt its gradient uncopied.
+    fresh_grads = False
     _node_type: type = Node
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("grad_fn_name") or f"{cls.__name__}Backward0"
         cls.grad_fn_name = name
-        cls._node_type = type(
-            name, (Node,), {"__slots__": (), "_op": cls, "_backward": staticmethod(cls.backward)}
-        )
+        cls._node_type = type(name, (Node,), {
+            "__slots__": (), "_op": cls, "_backward": staticmethod(cls.backward),
+            "_fresh": cls.fresh_grads,
+        })
 
     @classmethod
     def apply(cls, *args, **kwargs) -> Tensor:

@@ -90,3 +90,23 @@ def test_no_saved_arrays_survive_backward():
     assert all(n._saved for n in nodes if n.name() == "AddmmBackward0")
     loss.backward()
     assert all(not n._saved for n in nodes)
+
+
+def test_adopted_gradients_alias_nothing():
+    """Linear's fresh gradients are adopted uncopied; no two leaves may share memory."""
+    mt.manual_seed(0)
+    x = mt.randn(4, 3, requires_grad=True)
+    layer = nn.Linear(3, 2)
+    out = layer(x) + layer(x)  # the shared weight receives two contributions
+    out.sum().backward()
+    arrays = [x.grad.numpy(), layer.weight.grad.numpy(), layer.bias.grad.numpy()]
+    for i, a in enumerate(arrays):
+        for b in arrays[i + 1:]:
+            assert not np.shares_memory(a, b)
+    expected_w = 2 * np.ones((4, 2), np.float32).T @ x.detach().numpy()
+    np.testing.assert_allclose(layer.weight.grad.numpy(), expected_w, rtol=1e-6)
+    before = layer.bias.grad.numpy().copy()
+    (layer(x).sum() * 3).backward()  # accumulates in place into the adopted arrays
+    np.testing.assert_allclose(layer.bias.grad.numpy(), before + 12, rtol=1e-6)
+    np.testing.assert_allclose(x.grad.numpy(), 5 * np.ones((4, 2)) @ layer.weight.detach().numpy(),
+                               rtol=1e-5)

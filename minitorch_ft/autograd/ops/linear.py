@@ -17,6 +17,8 @@ from ..tensor import Tensor
 class Addmm(Op):
     """y = x W^T (+ b); dx = g W, dW = g^T x, db = sum of g over the leading dims."""
 
+    fresh_grads = True  # three new arrays from matmuls and a sum
+
     @staticmethod
     def forward(ctx, x, w, b=None):
         need = ctx.needs_input_grad
