@@ -78,6 +78,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     """Accumulate gradients of `tensors` into leaves' `.grad` (torch.autograd.backward)."""
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    if (grad_tensors is None and inputs is None and isinstance(tensors, Tensor)
+            and tensors.grad_fn is not None and tensors._data.size == 1
+            and tensors._data.dtype.kind == "f"):
+        # the training-loop case, `loss.backward()`, without the general checks below
+        _run_all([tensors.grad_fn], [np.ones_like(tensors._data)], bool(retain_graph))
+        return
     tensors = _as_tuple(tensors)
     if grad_tensors is None:
         grad_tensors = (None,) * len(tensors)

@@ -29,8 +29,10 @@ def _softplus_neg(x: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
 
 
 def _sigmoid(x: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """Stable logistic from e = exp(-|x|) (exp of a non-positive number only)."""
-    return (np.where(x >= 0, 1, e) / (1 + e)).astype(x.dtype, copy=False)
+    """Stable logistic from e = exp(-|x|): 1/(1+e) for x >= 0, e/(1+e) below (a new array)."""
+    s = np.maximum(e, x >= 0)  # 1 where x >= 0 (e <= 1 there), else e; no branches
+    s /= 1 + e
+    return s.astype(x.dtype, copy=False)
 
 
 def _fit(grad: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -44,11 +46,13 @@ class BinaryCrossEntropyWithLogits(Op):
 
     @staticmethod
     def forward(ctx, x, t, weight, pos_weight, reduction):
-        e = np.exp(-np.abs(x))  # kept for backward's sigmoid
-        log_sig_neg = _softplus_neg(x, e)  # -log(sigmoid(x)), stable
+        e = np.exp(-np.abs(x))  # in (0, 1]: never overflows; reused by backward
         if pos_weight is None:
-            loss = (1 - t) * x + log_sig_neg
+            # stable form: max(x, 0) - x t + log1p(exp(-|x|))
+            loss = np.maximum(x, 0) - x * t
+            loss += np.log1p(e)
         else:
+            log_sig_neg = _softplus_neg(x, e)  # -log(sigmoid(x)), stable
             loss = (1 - t) * x + (1 + (pos_weight - 1) * t) * log_sig_neg
         if weight is not None:
             loss = loss * weight
@@ -73,7 +77,7 @@ class BinaryCrossEntropyWithLogits(Op):
         if need_x:
             s = _sigmoid(x, e)
             if pos_weight is None:
-                grad_x = scale * (s - t)
+                grad_x = (s - t) * scale
             else:
                 grad_x = scale * (s * (pos_weight * t + 1 - t) - pos_weight * t)
             grad_x = _fit(grad_x, x)

@@ -48,7 +48,8 @@ def reduce_axes(dim, ndim: int) -> tuple:
 def expand_reduced(grad: np.ndarray, axes: tuple, keepdim: bool, shape: tuple) -> np.ndarray:
     """Broadcast a reduction's output gradient back over the reduced axes."""
     if not keepdim and axes:
-        grad = np.expand_dims(grad, axes)
+        # reshape, not np.expand_dims: same result, a fraction of the Python overhead
+        grad = grad.reshape(tuple(1 if i in axes else s for i, s in enumerate(shape)))
     return np.broadcast_to(grad, shape)
 
 
