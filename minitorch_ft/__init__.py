@@ -32,7 +32,7 @@ from .autograd.grad_mode import (
 )
 from .autograd.ops.public import *  # noqa: F403
 from .autograd.printing import set_printoptions
-from .autograd.tensor import Size, Tensor, device
+from .autograd.tensor import Size, Tensor, device, typename
 
 half = float16
 float = float32  # noqa: A001 - PyTorch's public alias

@@ -194,7 +194,7 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
             if type(node) is AccumulateGrad:
                 if targets is None or node in targets:
                     _accumulate(node.variable, grad)
-                    for hook in node.variable._post_accumulate_hooks or ():
+                    for hook in (node.variable._post_accumulate_hooks or {}).values():
                         hook(node.variable)
                 continue
             if node._retained is not None and capture is None:
@@ -313,7 +313,7 @@ def _accumulate_leaf(node, grad) -> None:
     if leaf._hooks:
         grad = _apply_pre_hooks(node, grad)
     _accumulate(leaf, grad)
-    for hook in leaf._post_accumulate_hooks or ():
+    for hook in (leaf._post_accumulate_hooks or {}).values():
         hook(leaf)
 
 
@@ -322,7 +322,7 @@ def _apply_pre_hooks(node, grad):
     if type(node) is AccumulateGrad:
         hooks = node.variable._hooks
     if hooks:
-        for hook in hooks:
+        for hook in list(hooks.values()):  # a hook may remove itself
             result = hook(grad)
             if result is not None:
                 grad = result
@@ -332,7 +332,7 @@ def _apply_pre_hooks(node, grad):
 def _apply_post_hooks(node, grads_in, grad) -> None:
     wrap = Tensor._wrap
     gi = tuple(None if g is None else wrap(g) for g in grads_in)
-    for hook in node._hooks:
+    for hook in node._hooks.values():
         hook(gi, (wrap(grad),))
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
 from . import grad_mode
-from .tensor import Tensor, VersionCounter, _RemovableHandle
+from .dtypes import TENSOR_TYPE_NAMES
+from .hooks import RemovableHandle
+from .tensor import Tensor, VersionCounter
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -63,7 +66,7 @@ class Node:
                     raise RuntimeError(
                         "one of the variables needed for gradient computation has been "
                         "modified by an inplace operation: "
-                        f"[torch.{_TYPE_NAMES.get(np_dtype.name, np_dtype.name)} [{dims}]]"
+                        f"[torch.{TENSOR_TYPE_NAMES.get(np_dtype.name, np_dtype.name)} [{dims}]]"
                         f"{_producer_text(producer)} is at version {counter.value}; expected "
                         f"version {version} instead. Hint: enable anomaly detection to find "
                         "the operation that failed to compute its gradient, with "
@@ -74,17 +77,14 @@ class Node:
     def register_hook(self, hook):
         """Run `hook(grad_inputs, grad_outputs)` after this node's backward, like PyTorch."""
         if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
-        return _RemovableHandle(self._hooks, hook)
+            self._hooks = OrderedDict()
+        return RemovableHandle.add(self._hooks, hook)
 
     def register_prehook(self, hook):
         """Run `hook(grad_outputs)` before this node's backward; it may return new grads."""
         if self._pre_hooks is None:
-            self._pre_hooks = []
-        wrapped = lambda g: _unwrap_prehook(hook, g)  # noqa: E731
-        self._pre_hooks.append(wrapped)
-        return _RemovableHandle(self._pre_hooks, wrapped)
+            self._pre_hooks = OrderedDict()
+        return RemovableHandle.add(self._pre_hooks, lambda g: _unwrap_prehook(hook, g))
 
     @property
     def metadata(self) -> dict:
@@ -115,11 +115,6 @@ def _unwrap_prehook(hook, grad):
     return None if result is None else result[0]._data
 
 
-_TYPE_NAMES = {
-    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-    "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
-}
 
 
 class AccumulateGrad(Node):

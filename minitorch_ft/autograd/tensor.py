@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import warnings
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
 from . import dtypes
+from .hooks import RemovableHandle
 
 
 class VersionCounter:
@@ -234,15 +236,13 @@ class Tensor:
         if self.grad_fn is not None:
             node = self.grad_fn
             if node._pre_hooks is None:
-                node._pre_hooks = []
+                node._pre_hooks = OrderedDict()
             hooks = node._pre_hooks
         else:
             if self._hooks is None:
-                self._hooks = []
+                self._hooks = OrderedDict()
             hooks = self._hooks
-        wrapped = _TensorHook(hook)
-        hooks.append(wrapped)
-        return _RemovableHandle(hooks, wrapped)
+        return RemovableHandle.add(hooks, _TensorHook(hook))
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call `hook(tensor)` after a gradient was accumulated into this leaf's `.grad`."""
@@ -252,9 +252,9 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient")
-        hooks = self.__dict__.setdefault("_post_accumulate_hooks", [])
-        hooks.append(hook)
-        return _RemovableHandle(hooks, hook)
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = OrderedDict()
+        return RemovableHandle.add(self._post_accumulate_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into each leaf's `.grad`, like `Tensor.backward`."""
@@ -445,16 +445,19 @@ class _TensorHook:
         return result._data
 
 
-class _RemovableHandle:
-    """Returned by `register_hook`; `.remove()` unregisters the hook."""
-
-    def __init__(self, hooks: list, hook) -> None:
-        self._hooks = hooks
-        self._hook = hook
-
-    def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
+def typename(obj) -> str:
+    """`torch.typename`: 'torch.FloatTensor' for tensors, else the qualified class name."""
+    if isinstance(obj, Tensor):
+        return "torch." + dtypes.TENSOR_TYPE_NAMES.get(obj._data.dtype.name, "Tensor")
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module = type(obj).__module__ or ""
+        qualname = type(obj).__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

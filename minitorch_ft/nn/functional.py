@@ -186,7 +186,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
               scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of `weight` picked by integer indices; padding_idx rows get no gradient."""
     if input._data.dtype.kind not in "iu":
-        from .module_state import typename
+        from ..autograd.tensor import typename
 
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 
 from ..autograd import dtypes
 from ..autograd.grad_mode import no_grad
-from ..autograd.tensor import Tensor
+from ..autograd.tensor import Tensor, typename
 from .module_hooks import ForwardHooksMixin
-from .module_state import StateDictMixin, typename
+from .module_state import StateDictMixin
 from .parameter import Buffer, Parameter
 
 _HOOK_DICTS = (

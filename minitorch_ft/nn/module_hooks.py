@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from ..autograd import grad_mode
 from ..autograd.function import Op
+from ..autograd.hooks import RemovableHandle
 from ..autograd.tensor import Tensor
-from .hooks import RemovableHandle
 
 _NO_INPUT_GRAD_WARNING = (
     "Full backward hook is firing when gradients are computed with respect to module outputs "

@@ -11,32 +11,10 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..autograd.hooks import RemovableHandle
 from ..autograd.tensor import Tensor
-from .hooks import RemovableHandle
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
-
-_TENSOR_TYPES = {
-    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-    "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
-}
-
-
-def typename(obj) -> str:
-    """`torch.typename`: 'torch.FloatTensor' for tensors, 'module.Qualname' otherwise."""
-    if isinstance(obj, Tensor):
-        return "torch." + _TENSOR_TYPES.get(obj._data.dtype.name, "Tensor")
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module = type(obj).__module__ or ""
-        qualname = type(obj).__qualname__
-    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
-
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """What `load_state_dict` returns: (missing_keys, unexpected_keys)."""

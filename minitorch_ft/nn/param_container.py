@@ -9,9 +9,8 @@ import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 
-from ..autograd.tensor import Tensor
+from ..autograd.tensor import Tensor, typename
 from .module import Module
-from .module_state import typename
 from .parameter import Parameter
 
 

@@ -9,8 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..autograd.tensor import Tensor
-from .module_state import typename
+from ..autograd.tensor import Tensor, typename
 
 
 def _as_list(parameters) -> list:

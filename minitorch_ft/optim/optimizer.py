@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad
-from ..autograd.tensor import Tensor
-from ._hooks import RemovableHandle, typename
+from ..autograd.hooks import RemovableHandle
+from ..autograd.tensor import Tensor, typename
 
 
 class _RequiredParameter:

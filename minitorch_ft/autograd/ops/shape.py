@@ -12,7 +12,8 @@ import warnings
 
 import numpy as np
 
-from ..function import _TYPE_NAMES, Op
+from ..dtypes import TENSOR_TYPE_NAMES
+from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from .conversion import Clone
 
@@ -279,7 +280,7 @@ def expand(input: Tensor, *sizes) -> Tensor:
     lead = len(sizes) - len(shape)
     if lead < 0:
         raise RuntimeError(
-            f"expand(torch.{_TYPE_NAMES.get(input._data.dtype.name, 'Tensor')}{{{_fmt(shape)}}}, size={_fmt(sizes)}): the "
+            f"expand(torch.{TENSOR_TYPE_NAMES.get(input._data.dtype.name, 'Tensor')}{{{_fmt(shape)}}}, size={_fmt(sizes)}): the "
             f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
             f"dimensions in the tensor ({len(shape)})"
         )
