@@ -1,8 +1,8 @@
 """`RemovableHandle`: what every `register_*_hook` returns (torch.utils.hooks).
 
 Hooks live in OrderedDicts (weak-referenceable, unlike dict) keyed by the handle's id, so
-removing one is a dict deletion and the
-order of registration is kept. Tensors, graph nodes, modules and optimizers all use it.
+removing one is a dict deletion and registration order is kept. Tensors, graph nodes,
+modules and optimizers all use it.
 """
 
 from __future__ import annotations
