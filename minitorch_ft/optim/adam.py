@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
 from ..autograd.tensor import Tensor
 from ._update import (
     addcdiv_,
@@ -65,13 +64,7 @@ class Adam(Optimizer):
 
     def step(self, closure: Callable[[], float] | None = None):
         """One Adam update of every parameter that has a gradient; returns the closure's loss."""
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p._grad is not None:
-                        self._update(p, group)
-        return loss
+        return self._update_each(closure)
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

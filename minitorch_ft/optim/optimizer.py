@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.grad_mode import enable_grad
+from ..autograd.grad_mode import enable_grad, no_grad
 from ..autograd.hooks import RemovableHandle
 from ..autograd.tensor import Tensor, typename
 
@@ -161,6 +161,17 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None):
         """Update the parameters once; subclasses implement the rule."""
         raise NotImplementedError
+
+    def _update_each(self, closure: Callable[[], Any] | None):
+        """The shared step loop: `self._update(p, group)` under no_grad for every parameter
+        that has a gradient (a parameter without one is skipped entirely, as in torch)."""
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p._grad is not None:
+                        self._update(p, group)
+        return loss
 
     @staticmethod
     def _closure_loss(closure: Callable[[], Any] | None):
