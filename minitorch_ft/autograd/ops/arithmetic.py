@@ -96,8 +96,9 @@ class Mul(Op):
     @staticmethod
     def backward(ctx, grad):
         scalar = ctx.scalar
-        if scalar is not None:
-            return grad * scalar, grad * scalar
+        if scalar is not None:  # only the tensor operand has an edge: one product serves
+            scaled = grad * scalar
+            return scaled, scaled
         b, a = ctx.saved
         return (None if b is None else grad * b), (None if a is None else grad * a)
 
