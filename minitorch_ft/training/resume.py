@@ -10,16 +10,20 @@ A config that changed the model or the groups is refused, naming every differenc
 
 from __future__ import annotations
 
+import inspect
 import os
 from typing import Any
 
 import numpy as np
 
+from ..autograd.creation import zeros
 from ..autograd.tensor import Tensor
+from ..nn import Parameter
 from . import checkpoint as ck
 from . import config as cfgmod
 from .errors import ConfigError, Problem
 from .schema import Config
+from .state_check import StateProblem, check_optimizer, check_scheduler, check_trainer, like
 
 MODEL_KEYS = ("model.name", "model.target", "model.args")
 # how parameters are grouped (membership is also checked on the rebuilt groups themselves)
@@ -46,41 +50,24 @@ def _show(key: str, old: Any, new: Any) -> str:
 
 
 # ----- reading -------------------------------------------------------------------------------------
-_REQUIRED = {
-    "epoch": int,
-    "global_step": int,
-    "history": list,
-    "rng": dict,
-    "frozen": list,
-}
-
-
 def load(path: str) -> ck.Checkpoint:
     """Locate, read and check a checkpoint for resuming; every problem names the file."""
     try:
         ckpt = ck.read(ck.locate(path))
     except ck.CheckpointError as exc:
         raise ResumeError("--resume", str(exc)) from None
-    state = ckpt.trainer
-    for key, kind in _REQUIRED.items():
-        value = state.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            got = "missing" if key not in state else f"a {type(value).__name__}"
-            raise ResumeError(
-                ckpt.path,
-                f"trainer.{key}: expected {kind.__name__}, got {got}: the checkpoint state "
-                "is incomplete (not written by a minitorch_ft training run?)",
-            )
-    if state["epoch"] < 0 or state["global_step"] < 0:
-        raise ResumeError(ckpt.path, "trainer.epoch and trainer.global_step must be >= 0")
-    if not isinstance(state["rng"].get("global"), dict):
-        raise ResumeError(ckpt.path, "trainer.rng.global: the generator state is missing")
-    position = state.get("position")
-    if position is not None and not (
-        isinstance(position, dict)
-        and {"epoch", "batch", "loss_total", "count", "rng", "rng_epoch_start"} <= set(position)
-    ):
-        raise ResumeError(ckpt.path, "trainer.position: incomplete mid-epoch position")
+    try:
+        check_trainer(ckpt.trainer)
+        if "optimizer" in ckpt.record:
+            check_optimizer(ckpt.record["optimizer"])
+        if ckpt.record.get("scheduler") is not None:
+            check_scheduler(ckpt.record["scheduler"])
+    except StateProblem as exc:
+        raise ResumeError(
+            ckpt.path,
+            f"{exc}: the checkpoint state is incomplete or was edited "
+            "(not as a minitorch_ft training run writes it)",
+        ) from None
     return ckpt
 
 
@@ -161,6 +148,7 @@ def load_optimizer(optimizer, ckpt: ck.Checkpoint, now: list[tuple[str, list[str
         per_param.setdefault(name, {})[entry] = array
     for name, scalars in (record.get("scalars") or {}).items():
         per_param.setdefault(name, {}).update(scalars)
+    _check_optimizer_record(optimizer, ckpt, record, per_param)
     state, groups, start = {}, [], 0
     for saved, (_, names) in zip(record["param_groups"], now, strict=True):
         indices = list(range(start, start + len(names)))
@@ -175,6 +163,42 @@ def load_optimizer(optimizer, ckpt: ck.Checkpoint, now: list[tuple[str, list[str
         raise ResumeError(ckpt.path, f"the optimizer state cannot be loaded: {exc}") from None
 
 
+def _check_optimizer_record(optimizer, ckpt: ck.Checkpoint, record: dict, per_param) -> None:
+    """Hyper-parameters of the kinds the live groups hold; arrays of the parameters' shapes."""
+    params = {}
+    try:
+        for i, (saved, live) in enumerate(
+            zip(record["param_groups"], optimizer.param_groups, strict=True)
+        ):
+            hyper = {k: v for k, v in live.items() if k not in ("params", "param_names")}
+            like(saved, hyper, f"optimizer.param_groups[{i}]")
+            _check_values(optimizer, saved, f"optimizer.param_groups[{i}]")
+            names = live.get("param_names") or saved.get("param_names") or []
+            params.update(zip(names, live["params"], strict=False))
+        for name, entries in per_param.items():
+            for key, value in entries.items():
+                where = f"optimizer state {name}/{key}"
+                if hasattr(value, "shape"):
+                    shape = () if key == "step" else tuple(params[name].shape)
+                    if name not in params or tuple(value.shape) != shape:
+                        raise StateProblem(f"{where}: shape {tuple(value.shape)}, expected {shape}")
+                elif not (value is None or isinstance(value, (int, float))):
+                    raise StateProblem(f"{where}: unexpected {type(value).__name__}")
+    except (StateProblem, KeyError, TypeError, ValueError) as exc:
+        raise ResumeError(ckpt.path, f"the optimizer state does not fit: {exc}") from None
+
+
+def _check_values(optimizer, saved: dict, where: str) -> None:
+    """Ranges (lr >= 0, betas in [0, 1), ...) as the optimizer's own constructor checks them."""
+    cls = type(optimizer)
+    accepted = inspect.signature(cls.__init__).parameters
+    hyper = {k: v for k, v in saved.items() if k in optimizer.defaults and k in accepted}
+    try:
+        cls([Parameter(zeros(1))], **hyper)
+    except (TypeError, ValueError) as exc:
+        raise StateProblem(f"{where}: {exc}") from None
+
+
 def load_scheduler(scheduler, ckpt: ck.Checkpoint) -> None:
     saved = ckpt.record.get("scheduler")
     now_type = type(scheduler).__name__ if scheduler is not None else None
@@ -186,6 +210,10 @@ def load_scheduler(scheduler, ckpt: ck.Checkpoint) -> None:
             f"{now_type or 'none'}; {HINT}",
         )
     if scheduler is not None:
+        try:
+            like(saved.get("state"), scheduler.state_dict(), "scheduler.state")
+        except StateProblem as exc:
+            raise ResumeError(ckpt.path, f"the scheduler state does not fit: {exc}") from None
         scheduler.load_state_dict(saved["state"])
 
 

@@ -446,7 +446,7 @@ class Trainer:
             "timings": {
                 "total_s": total_s,
                 **self.timings,
-                "epoch_s": [r["time_s"] for r in self.history],
+                "epoch_s": [r.get("time_s") for r in self.history],
             },
             **{k: v for k, v in self.run_info.items() if k != "resume_config"},
         }
