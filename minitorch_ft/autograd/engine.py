@@ -82,7 +82,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
             and tensors.grad_fn is not None and tensors._data.size == 1
             and tensors._data.dtype.kind == "f"):
         # the training-loop case, `loss.backward()`, without the general checks below
-        _run_all([tensors.grad_fn], [np.ones_like(tensors._data)], bool(retain_graph))
+        data = tensors._data
+        seed = np.array(1, data.dtype) if data.ndim == 0 else np.ones_like(data)
+        _run_all([tensors.grad_fn], [seed], bool(retain_graph))
         return
     tensors = _as_tuple(tensors)
     if grad_tensors is None:
