@@ -41,7 +41,8 @@ def _check_index(name: str, input: Tensor, axis: int, index: Tensor, src=None) -
     if index._data.dtype.kind not in "iu":
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
     if index.ndim != input.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        which = "input" if name == "gather" else "self"  # torch's wording differs per op
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {which} tensor")
     for d in range(input.ndim):
         too_big = d != axis and index.shape[d] > input.shape[d]
         if too_big or (src is not None and index.shape[d] > src.shape[d]):
