@@ -50,10 +50,19 @@ def binary_operands(a, b):
     else:
         t, s = (a, b) if isinstance(a, Tensor) else (b, a)
         kind = t._data.dtype.kind
-        if kind == "f" or (kind in "iu" and isinstance(s, (int, np.integer))
-                           and not isinstance(s, (bool, np.bool_))):
+        if kind == "f":
             return a, b, None
-    return a, b, dtypes.result_np_dtype(a, b)
+        if kind in "iu" and isinstance(s, int) and not isinstance(s, bool):
+            info = np.iinfo(t._data.dtype)
+            if not info.min <= s <= info.max:  # torch wraps out-of-range ints into the dtype
+                s = np.int64(s).astype(t._data.dtype)
+                return (t, s, None) if t is a else (s, t, None)
+            return a, b, None
+    dtype = dtypes.result_np_dtype(a, b)
+    if dtype.kind == "u":  # uint8 with an int64 0-d tensor: numpy will not cast int64 -> uint8
+        a, b = (Tensor._wrap(x._data.astype(dtype)) if isinstance(x, Tensor)
+                and x._data.dtype.kind == "i" else x for x in (a, b))
+    return a, b, dtype
 
 
 def float_dtype_for(np_dtype: np.dtype) -> np.dtype:

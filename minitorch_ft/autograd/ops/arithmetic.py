@@ -7,7 +7,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import binary_operands, float_dtype_for
-from ._support import quiet
+from ._support import broadcast_shape, quiet
 
 
 class Add(Op):
@@ -22,6 +22,19 @@ class Add(Op):
         return grad, grad
 
 
+def _scaled(b, alpha):
+    """alpha * b; a python-number b stays a python number (np.multiply would make it int64)."""
+    return b * alpha if type(b) is not np.ndarray else np.multiply(b, alpha)
+
+
+def _check_alpha(a, b, alpha, dtype) -> None:
+    if dtype is None:
+        dtype = (a if isinstance(a, Tensor) else b)._data.dtype
+    if isinstance(alpha, float) and dtype.kind in "iub":
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number.")
+
+
 class AddScaled(Op):
     """a + alpha*b (`add(..., alpha=)`); d/da = g, d/db = alpha*g."""
 
@@ -30,7 +43,7 @@ class AddScaled(Op):
     @staticmethod
     def forward(ctx, a, b, alpha, dtype=None):
         ctx.alpha = alpha
-        return np.add(a, np.multiply(b, alpha), dtype=dtype)
+        return np.add(a, _scaled(b, alpha), dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -57,7 +70,7 @@ class SubScaled(Op):
     @staticmethod
     def forward(ctx, a, b, alpha, dtype=None):
         ctx.alpha = alpha
-        return np.subtract(a, np.multiply(b, alpha), dtype=dtype)
+        return np.subtract(a, _scaled(b, alpha), dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -207,9 +220,29 @@ class PowScalarBase(Op):
         return None, grad * out * np.log(ctx.base)
 
 
+def _broadcast_error(a, b, error: ValueError):
+    """numpy's broadcast ValueError as torch's RuntimeError naming the dims (else unchanged)."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        broadcast_shape(a._data.shape, b._data.shape)  # raises torch's text when they clash
+    return error
+
+
+def _binary(fn):
+    """Let numpy find shape clashes on the hot path; translate them only when they happen."""
+    def wrapped(input, other, **kwargs):
+        try:
+            return fn(input, other, **kwargs)
+        except ValueError as error:
+            raise _broadcast_error(input, other, error) from None
+    wrapped.__name__, wrapped.__qualname__, wrapped.__doc__ = fn.__name__, fn.__name__, fn.__doc__
+    return wrapped
+
+
+@_binary
 def add(input, other, *, alpha=1) -> Tensor:
     a, b, dtype = binary_operands(input, other)
     if alpha != 1:
+        _check_alpha(a, b, alpha, dtype)
         return AddScaled.apply(a, b, alpha, dtype=dtype)
     if dtype is None:  # no kwargs dict on the common path
         return Add.apply(a, b)
@@ -224,9 +257,11 @@ def _is_bool(x) -> bool:
     return isinstance(x, Tensor) and x._data.dtype == np.bool_
 
 
+@_binary
 def sub(input, other, *, alpha=1) -> Tensor:
     a, b, dtype = binary_operands(input, other)
-    if (dtype is not None and dtype.kind == "b") or _is_bool(a) or _is_bool(b):
+    if (dtype is not None and dtype.kind == "b") or _is_bool(a) or _is_bool(b) or isinstance(
+            a, bool) or isinstance(b, bool):
         if _is_bool(a) and _is_bool(b):
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                                "supported. Use the `^` or `logical_xor()` operator instead.")
@@ -235,6 +270,7 @@ def sub(input, other, *, alpha=1) -> Tensor:
     if not isinstance(a, Tensor):
         return Rsub.apply(b, a, dtype=dtype)
     if alpha != 1:
+        _check_alpha(a, b, alpha, dtype)
         return SubScaled.apply(a, b, alpha, dtype=dtype)
     if dtype is None:  # no kwargs dict on the common path
         return Sub.apply(a, b)
@@ -245,6 +281,7 @@ def rsub(input, other, *, alpha=1) -> Tensor:
     return sub(other, input, alpha=alpha)
 
 
+@_binary
 def mul(input, other) -> Tensor:
     a, b, dtype = binary_operands(input, other)
     if dtype is None:  # no kwargs dict on the common path
@@ -252,6 +289,7 @@ def mul(input, other) -> Tensor:
     return Mul.apply(a, b, dtype=dtype)
 
 
+@_binary
 def div(input, other, *, rounding_mode=None) -> Tensor:
     a, b, dtype = binary_operands(input, other)
     if rounding_mode is not None:
@@ -281,8 +319,20 @@ def neg(input) -> Tensor:
     return Neg.apply(input)
 
 
+def _bool_pow_error():
+    return NotImplementedError("\"pow\" not implemented for 'Bool'")
+
+
+@_binary
 def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
+    if isinstance(exponent, np.generic):  # numpy scalars are weak, like python numbers
+        exponent = exponent.item()
+    if isinstance(input, np.generic):
+        input = input.item()  # noqa: A001
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor) and np.ndim(exponent) == 0:
+        if input._data.dtype.kind == "b" and isinstance(exponent, bool):
+            # bool ** bool stays bool in torch: x ** True = x, x ** False = all True
+            return Tensor._wrap(input._data.copy() if exponent else np.ones_like(input._data))
         if input._data.dtype.kind in "iub" and isinstance(exponent, float):
             input = input.to(float_dtype_for(input._data.dtype))  # noqa: A001
         elif input._data.dtype.kind in "iu" and exponent < 0:
@@ -291,6 +341,8 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
             input = input.to(np.int64)  # noqa: A001 - bool ** int counts in int64, as torch
         return PowScalar.apply(input, exponent)
     a, b, dtype = binary_operands(input, exponent)
+    if (dtype if dtype is not None else (a if isinstance(a, Tensor) else b)._data.dtype).kind == "b":
+        raise _bool_pow_error()
     if not isinstance(a, Tensor):
         return PowScalarBase.apply(a, b, dtype=dtype)
     return PowTensor.apply(a, b, dtype=dtype)
