@@ -218,11 +218,15 @@ def load_scheduler(scheduler, ckpt: ck.Checkpoint) -> None:
 
 
 # ----- everything ------------------------------------------------------------------------------------
-def restore(trainer, cfg: Config, ckpt: ck.Checkpoint, weights_only: bool = False) -> dict:
+def restore(trainer, cfg: Config | None, ckpt: ck.Checkpoint, weights_only: bool = False) -> dict:
     """Put `trainer` (built from `cfg`) into the checkpoint's state; returns a report with
-    the config differences that were accepted (as warnings) and where training resumes."""
+    the config differences that were accepted (as warnings) and where training resumes.
+
+    `cfg` None (library use) skips the config comparison; weights, frozen parameters and
+    param groups are still checked against the checkpoint.
+    """
     state = ckpt.trainer
-    warnings = _compare_configs(ckpt, cfg, weights_only)
+    warnings = _compare_configs(ckpt, cfg, weights_only) if cfg is not None else []
     load_model_weights(trainer.model, ckpt)
     trainer.freezing.prepare(trainer.optimizer)
     position = state.get("position")

@@ -207,7 +207,8 @@ class Trainer:
                 self.progress.postfix(bar, loss=total / count, lr=lr)
             self._position.update(batch=index + 1, loss_total=total, count=count)
             every = self.checkpoint_every
-            if self.files is not None and every and self.global_step % every == 0:
+            epoch_end_follows = self.save_last and index + 1 == len_or_none(loader)
+            if self.files and every and self.global_step % every == 0 and not epoch_end_follows:
                 self._save("last")
             if self._stop.requested:
                 self._interrupt(epoch)
@@ -424,6 +425,16 @@ class Trainer:
         self._position = state.get("position")
         self._resume_rng = state["rng"]
 
+    def resume_from(self, path: str, weights_only: bool = False) -> dict:
+        """Continue from a checkpoint (a run directory or a checkpoint .json) in library use.
+
+        Build the model, optimizer and scheduler as for the original run first; see
+        `resume.restore` for what is restored and checked.
+        """
+        from . import resume
+
+        return resume.restore(self, None, resume.load(path), weights_only)
+
     # ----- the end -----------------------------------------------------------------------------
     def _finish(self, total_s: float) -> dict:
         check = self.freezing.verify()
@@ -459,3 +470,7 @@ class Trainer:
                 f"frozen parameters changed during training: {', '.join(check['changed'])}"
             )
         return summary
+
+
+def len_or_none(loader: Iterable) -> int | None:
+    return len(loader) if hasattr(loader, "__len__") else None

@@ -5,6 +5,7 @@ import errno
 import json
 import math
 import os
+import signal
 import tempfile
 from collections import Counter
 
@@ -15,7 +16,7 @@ import minitorch_ft as mt
 from minitorch_ft import nn, optim
 from minitorch_ft.data import DataLoader, TensorDataset
 from minitorch_ft.training import Trainer, atomic, checkpoint, cli, jsonstate
-from minitorch_ft.training.guards import EarlyStopping, NonFiniteError
+from minitorch_ft.training.guards import EarlyStopping, NonFiniteError, StopRequest
 
 from .conftest import final_state
 
@@ -205,30 +206,52 @@ def fail_after(monkeypatch, saves: int, error: OSError):
 
 
 @pytest.mark.parametrize(
-    "error,text",
+    "error,text,saves,what,kept",
     [
-        (OSError(errno.ENOSPC, "No space left on device"), "No space left on device"),
-        (OSError(errno.EROFS, "Read-only file system"), "Read-only file system"),
-        (PermissionError(errno.EACCES, "Permission denied"), "Permission denied"),
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            "No space left on device",
+            2,
+            "checkpoint checkpoints/last",
+            "step 3, end of epoch 1",
+        ),
+        (
+            OSError(errno.EROFS, "Read-only file system"),
+            "Read-only file system",
+            2,
+            "checkpoint checkpoints/last",
+            "step 3, end of epoch 1",
+        ),
+        (
+            PermissionError(errno.EACCES, "Permission denied"),
+            "Permission denied",
+            2,
+            "checkpoint checkpoints/last",
+            "step 3, end of epoch 1",
+        ),
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            "No space left on device",
+            3,
+            "file metrics.jsonl",
+            "step 4, epoch 2 in progress",
+        ),
     ],
 )
 def test_disk_full_or_read_only_keeps_the_previous_checkpoint(
-    capsys, monkeypatch, tiny, tmp_path, error, text
+    capsys, monkeypatch, tiny, tmp_path, error, text, saves, what, kept
 ):
     expected = final_state(_reference(capsys, tiny, tmp_path))
     folder = str(tmp_path / "run")
-    fail_after(monkeypatch, 3, error)
+    fail_after(monkeypatch, saves, error)
     code, out, err = run(capsys, "train", "-c", tiny, "-q")
     assert code == 1 and "Traceback" not in err
-    assert f"cannot write checkpoint checkpoints/last in {folder}: {text}; the previous " in err
-    assert (
-        "last.json: step 4, epoch 2 in progress) is intact" in err
-        and f"resume with --resume {folder}" in err
-    )
+    assert f"cannot write {what} in {folder}: {text}; the previous " in err
+    assert f"last.json: {kept}) is intact" in err and f"resume with --resume {folder}" in err
     names = os.listdir(os.path.join(folder, "checkpoints"))
     assert not [n for n in names if n.endswith(".tmp")]
     state = checkpoint.read(checkpoint.locate(folder))
-    assert state.trainer["global_step"] == 4
+    assert state.trainer["global_step"] == int(kept.split()[1].rstrip(","))
     monkeypatch.undo()  # space freed: the intact checkpoint resumes to the same result
     assert run(capsys, "train", "-c", tiny, "-q", "--resume", folder)[0] == 0
     assert final_state(folder) == expected
@@ -330,3 +353,47 @@ def test_jsonstate_types_and_refusals():
         jsonstate.loads('{"$tuple": 3}')
     with pytest.raises(TypeError, match="state.w: a ndarray cannot be stored as JSON"):
         jsonstate.encode({"w": np.zeros(2)})
+
+
+# ----- Ctrl-C ----------------------------------------------------------------------------------------
+def test_stop_request_first_sigint_asks_second_one_stops():
+    before = signal.getsignal(signal.SIGINT)
+    with StopRequest() as stop:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop.requested
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_ctrl_c_during_evaluation_stops_after_the_epoch_save(capsys, monkeypatch, tiny, tmp_path):
+    expected = final_state(_reference(capsys, tiny, tmp_path))
+    real_evaluate = Trainer.evaluate
+
+    def evaluate(self, loader, prefix="val"):
+        os.kill(os.getpid(), signal.SIGINT)  # arrives while the validation set is evaluated
+        return real_evaluate(self, loader, prefix)
+
+    monkeypatch.setattr(Trainer, "evaluate", evaluate)
+    folder = str(tmp_path / "run")
+    code, _, err = run(capsys, "train", "-c", tiny, "-q")
+    assert code == 130 and "interrupted after epoch 2; saved" in err
+    assert err.rstrip().endswith(f"--resume {folder}")
+    monkeypatch.undo()
+    assert run(capsys, "train", "-c", tiny, "-q", "--resume", folder)[0] == 0
+    assert final_state(folder) == expected
+
+
+def test_library_resume_from_a_run_directory(tmp_path):
+    """Trainer.resume_from without any YAML: 2 epochs, then 2 more, as 4 in one go."""
+    whole, loader = setup(tmp_path / "whole", checkpoint_every_n_steps=4)
+    whole.fit(loader, epochs=4)
+    first, loader = setup(tmp_path / "split", checkpoint_every_n_steps=4)
+    first.fit(loader, epochs=2)
+    second, loader = setup(tmp_path / "split", checkpoint_every_n_steps=4)
+    report = second.resume_from(str(tmp_path / "split"))
+    assert report["epoch"] == 2 and report["global_step"] == 12
+    second.fit(loader, epochs=4)
+    for a, b in zip(whole.model.parameters(), second.model.parameters(), strict=True):
+        assert a.detach().numpy().tobytes() == b.detach().numpy().tobytes()
+    assert [r["train_loss"] for r in whole.history] == [r["train_loss"] for r in second.history]
