@@ -267,6 +267,13 @@ class Tensor:
         return Tensor._wrap(self._data, False, None, self._version)
 
     def detach_(self) -> Tensor:
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -278,6 +285,9 @@ class Tensor:
 
     @data.setter
     def data(self, value: Tensor) -> None:
+        if self._requires_grad and np.asarray(getattr(value, "_data", value)).dtype.kind != "f":
+            raise RuntimeError("data set to a tensor that requires gradients must be floating "
+                               "point or complex dtype")
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
 
     # ----- conversions ----------------------------------------------------------------
@@ -342,9 +352,13 @@ class Tensor:
         return tensor_repr(self)
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        # As torch: a plain 0-d tensor formats as its Python number (f"{lr}" -> 0.01...);
+        # other tensors only with an empty spec.
+        if self._data.ndim == 0 and type(self) is Tensor:
             return format(self.item(), spec)
-        return repr(self) if not spec else format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         """copy.deepcopy of a leaf: new data, same requires_grad, grad and attributes copied."""

@@ -96,10 +96,14 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
-        if type(b) is not np.ndarray:  # tensor * number: keep the number, save no array
+        # tensor * number: keep the number, save no array (but "save" it, so the node is
+        # freed by backward and a second backward raises, as torch's saved scalar does)
+        if type(b) is not np.ndarray:
             ctx.scalar = b
+            ctx.save_for_backward(b)
         elif type(a) is not np.ndarray:
             ctx.scalar = a
+            ctx.save_for_backward(a)
         elif ctx.needs_input_grad:
             need_a, need_b = ctx.needs_input_grad
             ctx.scalar = None
@@ -110,6 +114,7 @@ class Mul(Op):
     def backward(ctx, grad):
         scalar = ctx.scalar
         if scalar is not None:  # only the tensor operand has an edge: one product serves
+            ctx.saved  # noqa: B018 - raises when freed
             scaled = grad * scalar
             return scaled, scaled
         b, a = ctx.saved
@@ -190,7 +195,10 @@ class PowTensor(Op):
     def backward(ctx, grad):
         a, b, out = ctx.saved
         need_a, need_b = ctx.needs_input_grad
-        grad_a = grad * b * np.power(a, b - 1) if need_a else None
+        grad_a = None
+        if need_a:  # torch's masked form: 0 where the exponent is 0 (else 0 * 0^-1 = nan)
+            grad_a = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(grad.dtype,
+                                                                              copy=False)
         grad_b = None
         if need_b:
             with np.errstate(divide="ignore", invalid="ignore"):

@@ -34,17 +34,29 @@ class Clone(Op):
         return grad
 
 
+def check_device(device) -> None:
+    """Accept the CPU; refuse other devices with the errors a CPU-only PyTorch build raises."""
+    if device is None:
+        return
+    kind = str(getattr(device, "type", device)).split(":")[0]
+    if kind == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if kind != "cpu":
+        raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")
+
+
 def to(self: Tensor, *args, **kwargs) -> Tensor:
     """`to(dtype)`, `to(device)`, `to(other)`: returns self when nothing changes, like torch."""
     dtype = kwargs.get("dtype")
     copy = kwargs.get("copy", False)
+    check_device(kwargs.get("device"))
     for arg in args:
         if isinstance(arg, Tensor):
             dtype = arg.dtype
         elif isinstance(arg, (dtypes.dtype, type, np.dtype)):
             dtype = arg
-        elif isinstance(arg, str) and arg.split(":")[0] not in ("cpu",):
-            raise RuntimeError(f"minitorch_ft runs on the CPU only; cannot move to '{arg}'")
+        elif arg is not None:
+            check_device(arg)
     if dtype is None:
         return self.clone() if copy else self
     np_dtype = dtypes.to_dtype(dtype).np
@@ -75,6 +87,24 @@ def cpu(self: Tensor, *args, **kwargs) -> Tensor:
     return self
 
 
+def cuda(self: Tensor, *args, **kwargs) -> Tensor:
+    raise AssertionError("Torch not compiled with CUDA enabled")  # as a CPU-only PyTorch
+
+
+def tensor_type(self: Tensor, dtype=None, non_blocking: bool = False, **kwargs):
+    """`t.type()` names the tensor type ('torch.FloatTensor'); `t.type(dtype)` casts."""
+    if dtype is None:
+        return "torch." + dtypes.TENSOR_TYPE_NAMES[self._data.dtype.name]
+    if isinstance(dtype, str):
+        names = {"torch." + v: k for k, v in dtypes.TENSOR_TYPE_NAMES.items()}
+        if dtype not in names:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = dtypes.to_dtype(names[dtype])
+    elif not isinstance(dtype, dtypes.dtype):
+        raise ValueError(f"invalid type: '{getattr(dtype, '__name__', dtype)}'")
+    return to(self, dtype)
+
+
 Tensor.to = to
 Tensor.clone = clone
 Tensor.type_as = type_as
@@ -85,3 +115,5 @@ Tensor.long = _caster(dtypes.int64)
 Tensor.int = _caster(dtypes.int32)
 Tensor.bool = _caster(dtypes.bool_)
 Tensor.cpu = cpu
+Tensor.cuda = cuda
+Tensor.type = tensor_type
