@@ -221,7 +221,9 @@ class Trainer:
         where = f"epoch {epoch}, step {self.global_step}"
         if self.files is None:
             raise Interrupted(f"interrupted at {where}", None, None)
-        path = self._save("last")
+        saved = self.last_saved
+        fresh = saved is not None and saved["step"] == self.global_step  # saved at this step
+        path = saved["path"] if fresh else self._save("last")
         raise Interrupted(f"interrupted at {where}; saved {path}", path, self.files.folder)
 
     # ----- evaluation -------------------------------------------------------------------------

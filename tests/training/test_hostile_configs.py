@@ -186,7 +186,10 @@ override = st.one_of(
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    derandomize=True,
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(doc=st.one_of(documents, st.text(max_size=60)), overrides=st.lists(override, max_size=3))
 def test_random_yaml_and_overrides_only_raise_config_errors(tmp_path, doc, overrides):
