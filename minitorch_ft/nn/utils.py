@@ -65,12 +65,25 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     total = get_total_norm(grads, norm_type, error_if_nonfinite)
     if not grads:
         return total
+    _scale_grads(grads, max_norm, total)
+    return total
+
+
+def _scale_grads(grads: list, max_norm: float, total: Tensor) -> None:
     coef = min(float(max_norm) / (float(total._data) + 1e-6), 1.0)
-    with no_grad():
+    with no_grad(), np.errstate(invalid="ignore"):  # an inf norm gives 0 * inf = nan quietly
         for g in grads:
             g._data *= g._data.dtype.type(coef)
             g._version.value += 1
-    return total
+
+
+def clip_grads_with_norm_(parameters, max_norm: float, total_norm: Tensor,
+                          foreach: bool | None = None) -> None:
+    """Scale gradients by min(1, max_norm / (total_norm + 1e-6)) for a norm computed
+    elsewhere (e.g. by `get_total_norm`), in place."""
+    grads = [p._grad for p in _as_list(parameters) if p._grad is not None]
+    if grads:
+        _scale_grads(grads, max_norm, total_norm)
 
 
 def clip_grad_value_(parameters, clip_value: float, foreach: bool | None = None) -> None:
@@ -96,5 +109,9 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     pointer = 0
     for param in parameters:
         n = param.numel()
-        param._data = vec._data[pointer:pointer + n].reshape(param.shape)
+        chunk = vec._data[pointer:pointer + n]
+        if chunk.size != n:
+            raise RuntimeError(
+                f"shape '{list(param.shape)}' is invalid for input of size {chunk.size}")
+        param._data = chunk.reshape(param.shape)
         pointer += n

@@ -8,6 +8,8 @@ and speed, as in PyTorch.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import grad_mode
@@ -137,11 +139,12 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
 
 
 def _legacy_reduction(size_average, reduce, reduction: str) -> str:
-    """Map PyTorch's deprecated size_average/reduce flags onto `reduction`."""
+    """Map PyTorch's deprecated size_average/reduce flags onto `reduction` (and warn)."""
     if size_average is None and reduce is None:
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    if not reduce:
-        return "none"
-    return "mean" if size_average else "sum"
+    reduction = "none" if not reduce else "mean" if size_average else "sum"
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  f"reduction='{reduction}' instead.", UserWarning, stacklevel=3)
+    return reduction

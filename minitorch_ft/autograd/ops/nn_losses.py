@@ -24,6 +24,8 @@ def named(base: type, name: str) -> type:
 
 def _reduce(loss: np.ndarray, reduction: str, dtype) -> np.ndarray:
     if reduction == "mean":  # sum / n: numpy's mean() costs several microseconds more
+        if not loss.size:  # empty: nan, without numpy's warning (PyTorch is quiet)
+            return np.asarray(np.nan, dtype=dtype)
         return np.asarray(loss.sum() / loss.size, dtype=dtype)
     if reduction == "sum":
         return np.asarray(loss.sum(), dtype=dtype)
@@ -61,7 +63,7 @@ class NllLoss(Op):
         w = (weight[safe] * valid).astype(x.dtype) if weight is not None else valid.astype(x.dtype)
         losses = -x2[np.arange(t.size), safe] * w
         total = w.sum()
-        ctx.save_for_backward(safe, w)
+        ctx.save_for_backward(safe, w, valid)
         ctx.shape, ctx.reduction, ctx.total = x.shape, reduction, total
         ctx.rows, ctx.classes = x2.shape
         if reduction == "none":
@@ -73,7 +75,7 @@ class NllLoss(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        safe, w = ctx.saved
+        safe, w, valid = ctx.saved
         if ctx.reduction == "none":
             scale = grad.reshape(-1)
         elif ctx.reduction == "sum":
@@ -82,7 +84,8 @@ class NllLoss(Op):
             with np.errstate(invalid="ignore", divide="ignore"):
                 scale = grad / ctx.total
         g2 = np.zeros((ctx.rows, ctx.classes), dtype=w.dtype)
-        g2[np.arange(safe.size), safe] = -w * scale
+        with np.errstate(invalid="ignore"):  # ignored rows stay 0 even when total is 0
+            g2[np.arange(safe.size), safe] = np.where(valid, -w * scale, 0)
         return _unflatten_classes(g2, ctx.shape), None, None
 
 
@@ -220,10 +223,10 @@ class SmoothingLoss(Op):
     @staticmethod
     def backward(ctx, grad):
         kept, w = ctx.saved
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"):  # ignored rows stay 0
             scale = grad / ctx.denom if ctx.reduction == "mean" else grad
-        g = np.expand_dims(-(scale * kept), ctx.class_axis)
-        g = g * w if w is not None else g
+            g = np.expand_dims(np.where(kept, -scale, 0), ctx.class_axis)
+            g = g * w if w is not None else g
         return g.astype(grad.dtype, copy=False), None, None
 
 

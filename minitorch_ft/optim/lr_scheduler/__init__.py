@@ -11,6 +11,7 @@ restart step, closed-form `step(epoch)`) raise ValueError; OneCycleLR raises Key
 from .annealing import CosineAnnealingLR, OneCycleLR
 from .base import EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler
 from .composite import ChainedScheduler, SequentialLR
+from .cyclic import CosineAnnealingWarmRestarts, CyclicLR
 from .factor import (
     ConstantLR,
     ExponentialLR,
@@ -25,6 +26,7 @@ from .plateau import ReduceLROnPlateau
 
 __all__ = [
     "EPOCH_DEPRECATION_WARNING", "ChainedScheduler", "ConstantLR", "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts", "CyclicLR",
     "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR",
     "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR", "_LRScheduler",
 ]
