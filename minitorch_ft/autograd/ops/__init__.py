@@ -13,6 +13,7 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     gather,
     indexing,
     inplace,
+    linalg,
     linear,
     loss,
     matmul,
@@ -21,4 +22,5 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     padding,
     reduce,
     shape,
+    sorting,
 )

@@ -23,6 +23,8 @@ from .extrema import *  # noqa: F403
 from .gather import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .inplace import *  # noqa: F403
+from .linalg import *  # noqa: F403
 from .matmul import bmm, matmul, mm  # noqa: F401
 from .reduce import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .sorting import *  # noqa: F403
