@@ -116,7 +116,7 @@ def _twice(make):
 BACKWARD_TWICE = {
     "mul": lambda L, x: (x * x).sum(),
     "exp": lambda L, x: x.exp().sum(),
-    "matmul": lambda L, x: (x @ x),
+    "matmul": lambda L, x: x @ x,
     "sigmoid": lambda L, x: x.sigmoid().sum(),
     "grad_after_backward": lambda L, x: x.tanh().sum(),
 }
