@@ -49,6 +49,8 @@ SHAPE_MISMATCHES = {
     "mm": lambda L: L.mm(ones(L, 2, 3), ones(L, 2, 3)),
     "mm_1d": lambda L: L.mm(ones(L, 3), ones(L, 3, 2)),
     "bmm": lambda L: L.bmm(ones(L, 2, 3, 4), ones(L, 3, 4, 5)),
+    "dot": lambda L: L.dot(ones(L, 3), ones(L, 4)),
+    "mv": lambda L: L.mv(ones(L, 2, 3), ones(L, 4)),
     "cat": lambda L: L.cat([ones(L, 2, 3), ones(L, 2, 4)]),
     "cat_dim": lambda L: L.cat([ones(L, 2, 3), ones(L, 2, 3)], dim=2),
     "stack": lambda L: L.stack([ones(L, 2), ones(L, 3)]),
@@ -78,6 +80,7 @@ SHAPE_MISMATCHES = {
     "pad_odd": lambda L: F(L).pad(ones(L, 2), (1, 2, 3)),
     "cosine_similarity": lambda L: F(L).cosine_similarity(ones(L, 2, 3), ones(L, 2, 4)),
     "add_inplace_broadcast": lambda L: ones(L, 3).add_(ones(L, 2, 3)),
+    "topk": lambda L: L.topk(ones(L, 3), 5),
     "clamp_tensor": lambda L: L.clamp(ones(L, 2, 3), ones(L, 4)),
     "scatter": lambda L: ones(L, 2).scatter(0, long(L, [[0]]), ones(L, 1, 1)),
 }
