@@ -17,10 +17,12 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     linear,
     loss,
     matmul,
+    misc,
     nn_losses,
     normalization,
     padding,
     reduce,
+    scan,
     shape,
     sorting,
 )

@@ -25,6 +25,8 @@ from .indexing import *  # noqa: F403
 from .inplace import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .matmul import bmm, matmul, mm  # noqa: F401
+from .misc import *  # noqa: F403
 from .reduce import *  # noqa: F403
+from .scan import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .sorting import *  # noqa: F403
