@@ -1,9 +1,16 @@
-"""`save` / `load`: flat dicts of tensors as safetensors files, never pickle.
+"""`save` / `load`: tensors (and checkpoint trees around them) as safetensors, never pickle.
 
-A file written here loads into PyTorch with `safetensors.torch.load_file`, and one
-written by PyTorch loads here: the same keys, shapes and dtypes. Loading never runs code.
-Writes are atomic (temp file in the same directory, fsync, rename), so a crash leaves
-either the old file or the new one, never half of one.
+A flat dict of tensors (a state_dict) is stored key for key, so the file loads into PyTorch
+with `safetensors.torch.load_file`, and one written by PyTorch loads here. Anything else
+torch's `weights_only` loader accepts - a tensor, or nested dicts/lists/tuples of tensors,
+numbers, strings, bools and None (e.g. {"model": sd, "optimizer": opt.state_dict(),
+"epoch": 3}) - is stored as numbered tensors plus a JSON outline in the metadata.
+
+Shared tensors: PyTorch's safetensors refuses tensors that share memory; here each key of a
+flat dict gets its own copy (loaded back as independent tensors), and inside a tree the same
+Tensor object is stored once and loaded back as one object in every place it appeared.
+Loading never runs code. Writes are atomic (temp file in the same directory, fsync, rename),
+so a crash leaves either the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from safetensors import safe_open
 from .autograd.tensor import Tensor
 
 _KEYS = "minitorch_ft.keys"  # JSON list: the dict's key order (safetensors sorts keys)
+_TREE = "minitorch_ft.tree"  # JSON outline of a non-flat object; tensors by array name
 
 
 class SerializationError(RuntimeError):
@@ -62,15 +70,22 @@ def _metadata(obj: Mapping, metadata: Mapping | None) -> dict:
     return result
 
 
-def save(obj: Mapping[str, Tensor], f, metadata: Mapping[str, str] | None = None,
+def save(obj, f, metadata: Mapping[str, str] | None = None,
          **_pickle_options) -> None:
-    """Write a flat dict of tensors (a state_dict) to `f` as safetensors.
+    """Write a state_dict (or a tensor, or a checkpoint dict/list of them) to `f`.
 
     `f` is a path or a writable binary file object; `metadata` is optional str -> str.
     torch.save's pickle options (pickle_protocol, ...) are accepted and ignored.
     """
-    arrays = _arrays(obj)
-    meta = _metadata(obj, metadata)
+    if _is_flat(obj):
+        arrays = _arrays(obj)
+        meta = _metadata(obj, metadata)
+    else:
+        arrays = {}
+        outline = _encode(obj, arrays, {}, "obj")
+        meta = _metadata({}, metadata)
+        del meta[_KEYS]
+        meta[_TREE] = json.dumps(outline)
     if hasattr(f, "write"):
         f.write(safetensors.numpy.save(arrays, metadata=meta))
         return
@@ -117,12 +132,15 @@ def _read(f) -> tuple[dict, dict]:
 
 
 def load(f, map_location=None, *, weights_only: bool | None = None, mmap=None,
-         **kwargs) -> OrderedDict:
-    """Read a safetensors file into an OrderedDict of tensors, in the saved key order.
+         **kwargs):
+    """Read a file from `save`: a flat dict comes back as an OrderedDict in the saved key
+    order (as does any safetensors file), other objects as they were saved.
 
     `map_location` is accepted for compatibility (everything lives on the CPU).
     """
     arrays, metadata = _read(f)
+    if _TREE in metadata:
+        return _decode(json.loads(metadata[_TREE]), arrays, {})
     order = json.loads(metadata[_KEYS]) if _KEYS in metadata else sorted(arrays)
     order = [k for k in order if k in arrays] + [k for k in sorted(arrays) if k not in order]
     return OrderedDict((k, Tensor._wrap(_writable(arrays[k]))) for k in order)
@@ -136,3 +154,58 @@ def load_metadata(f) -> dict:
     """The user metadata (str -> str) stored with `save(..., metadata=...)`."""
     _, metadata = _read(f)
     return {k: v for k, v in metadata.items() if not k.startswith("minitorch_ft.")}
+
+
+def _is_flat(obj) -> bool:
+    return isinstance(obj, Mapping) and all(
+        isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items())
+
+
+def _encode(obj, arrays: dict, seen: dict, path: str):
+    """A JSON-able outline of obj; tensors go into arrays under "0", "1", ... once each."""
+    if isinstance(obj, (np.integer, np.floating, np.bool_)):  # numpy scalars: plain numbers
+        return obj.item()
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, Tensor):
+        if id(obj) not in seen:
+            seen[id(obj)] = str(len(arrays))
+            arrays[seen[id(obj)]] = _arrays({"": obj})[""]
+        return {"$tensor": seen[id(obj)], "requires_grad": obj.requires_grad,
+                "parameter": type(obj).__name__ == "Parameter"}
+    if isinstance(obj, Mapping):
+        items = [[_encode(k, arrays, seen, f"{path} key"), _encode(v, arrays, seen,
+                                                                     f"{path}[{k!r}]")]
+                 for k, v in obj.items()]
+        return {"$dict": items, "ordered": isinstance(obj, OrderedDict)}
+    if isinstance(obj, (list, tuple)):
+        tag = "$list" if isinstance(obj, list) else "$tuple"
+        return {tag: [_encode(v, arrays, seen, f"{path}[{i}]") for i, v in enumerate(obj)]}
+    raise TypeError(
+        f"minitorch_ft.save: {path} is a {type(obj).__name__}; only tensors and dicts, lists "
+        "and tuples of tensors, numbers, strings, bools and None can be saved (no pickle); "
+        "save model.state_dict() rather than the model"
+    )
+
+
+def _decode(node, arrays: dict, made: dict):
+    if not isinstance(node, dict):
+        return node
+    if "$tensor" in node:
+        key = node["$tensor"]
+        if key not in made:
+            from .nn.parameter import Parameter
+
+            tensor = Tensor._wrap(_writable(arrays[key]))
+            if node.get("parameter"):
+                tensor = Parameter(tensor, requires_grad=node.get("requires_grad", True))
+            elif node.get("requires_grad"):
+                tensor.requires_grad_(True)
+            made[key] = tensor
+        return made[key]
+    if "$dict" in node:
+        pairs = ((_decode(k, arrays, made), _decode(v, arrays, made)) for k, v in node["$dict"])
+        return OrderedDict(pairs) if node.get("ordered") else dict(pairs)
+    if "$list" in node:
+        return [_decode(v, arrays, made) for v in node["$list"]]
+    return tuple(_decode(v, arrays, made) for v in node["$tuple"])

@@ -52,17 +52,15 @@ def test_atomic_write_leaves_no_temp_files_and_replaces(tmp_path):
 def test_failed_save_keeps_the_old_file(tmp_path):
     path = tmp_path / "ckpt.safetensors"
     mt.save({"w": mt.zeros(2)}, path)
-    with pytest.raises(TypeError, match="value for key 'step' is a int, not a Tensor"):
-        mt.save({"w": mt.ones(2), "step": 3}, path)
+    with pytest.raises(TypeError, match=r"obj\['step'\] is a object"):
+        mt.save({"w": mt.ones(2), "step": object()}, path)
     assert mt.load(path)["w"].tolist() == [0.0, 0.0]
     assert os.listdir(tmp_path) == ["ckpt.safetensors"]
 
 
 def test_type_errors():
-    with pytest.raises(TypeError, match="flat dict of tensors"):
+    with pytest.raises(TypeError, match="save model.state_dict"):
         mt.save(nn.Linear(1, 1), "unused")
-    with pytest.raises(TypeError, match="keys must be strings"):
-        mt.save({1: mt.ones(1)}, "unused")
     with pytest.raises(TypeError, match="metadata must map str to str"):
         mt.save({"a": mt.ones(1)}, "unused", metadata={"epoch": 3})
 
