@@ -41,3 +41,11 @@ CASES = [
 @pytest.mark.parametrize("code", CASES)
 def test_scan_and_helpers_match_torch(code):
     assert_same(code)
+
+
+@pytest.mark.parametrize("code", [
+    "L.ones(2, 3).ndimension()", "L.ones(2, 3)[1].storage_offset()",
+    "L.ones(2, 3)[:, 1:].storage_offset()", "L.ones(2, 3).storage_offset()",
+])
+def test_tensor_metadata_matches_torch(code):
+    assert_same(code)

@@ -131,6 +131,16 @@ def take_along_dim(input: Tensor, indices: Tensor, dim=None) -> Tensor:
     return x.gather(axis, idx)
 
 
+def storage_offset(self: Tensor) -> int:
+    """Elements between the start of the underlying buffer and this tensor's first element."""
+    root = self._data
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    return (self._data.ctypes.data - root.ctypes.data) // self._data.itemsize
+
+
+Tensor.ndimension = Tensor.dim
+Tensor.storage_offset = storage_offset
 Tensor.new_zeros = _new(creation.zeros)
 Tensor.new_ones = _new(creation.ones)
 Tensor.new_empty = _new(creation.empty)
