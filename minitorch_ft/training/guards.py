@@ -41,6 +41,21 @@ def first_nonfinite(named: Iterable, grads: bool = False) -> str | None:
     return None
 
 
+def grads_finite(optimizer) -> bool:
+    """True when every gradient the optimizer would apply is finite.
+
+    Checked every step, so cheaply: a sum is finite exactly when no element is inf or nan,
+    unless the finite values overflow it, which the exact (allocating) check then rules out.
+    """
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            grad = p._grad
+            if grad is not None and not math.isfinite(grad._data.sum()):
+                if not np.isfinite(grad._data).all():
+                    return False
+    return True
+
+
 def describe_nonfinite(model, loss_value: float | None, inputs, epoch: int, step: int) -> str:
     """Why a step is not finite: the first parameter whose value or gradient is to blame.
 

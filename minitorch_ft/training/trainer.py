@@ -30,7 +30,7 @@ from .guards import (
     NonFiniteError,
     StopRequest,
     describe_nonfinite,
-    first_nonfinite,
+    grads_finite,
 )
 from .metrics import MetricAccumulator, default_mode, is_better
 from .progress import Progress
@@ -145,8 +145,7 @@ class Trainer:
         self.optimizer.zero_grad()
         if loss.requires_grad:
             loss.backward()  # also for a non-finite loss: the gradients tell where it came from
-        trainable = [(n, p) for n, p in self.model.named_parameters() if p.requires_grad]
-        if not math.isfinite(value) or first_nonfinite(trainable, grads=True) is not None:
+        if not math.isfinite(value) or not grads_finite(self.optimizer):
             message = describe_nonfinite(self.model, value, inputs, epoch, self.global_step + 1)
             self.optimizer.zero_grad()
             if self.on_nonfinite == "error":
