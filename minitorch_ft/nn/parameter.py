@@ -44,9 +44,8 @@ class Parameter(Tensor):
     def __deepcopy__(self, memo: dict) -> Parameter:
         if id(self) in memo:
             return memo[id(self)]
-        result = Parameter(Tensor._wrap(self._data.copy()), self._requires_grad)
-        if self._grad is not None:
-            result._grad = Tensor._wrap(self._grad._data.copy())
+        # torch copies data and requires_grad only: a deep-copied Parameter has no .grad
+        result = type(self)(Tensor._wrap(self._data.copy()), self._requires_grad)
         memo[id(self)] = result
         return result
 

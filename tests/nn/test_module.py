@@ -281,7 +281,7 @@ def test_deepcopy_copies_parameters_and_buffers_keeping_sharing():
     assert clone[0].weight is not net[0].weight and isinstance(clone[0].weight, nn.Parameter)
     assert clone[1].weight is clone[0].bias  # sharing survives the copy
     np.testing.assert_array_equal(clone[1].running_mean.numpy(), net[1].running_mean.numpy())
-    np.testing.assert_array_equal(clone[0].weight.grad.numpy(), net[0].weight.grad.numpy())
+    assert clone[0].weight.grad is None  # torch's Parameter.__deepcopy__ drops .grad
     clone[0].weight.data.numpy()[...] = 0
     assert net[0].weight.detach().numpy().any()
 
