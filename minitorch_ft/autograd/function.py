@@ -204,7 +204,9 @@ class Op:
                     record = True
                     needs.append(True)
                     fn = a.grad_fn
-                    edges.append((fn if fn is not None else grad_accumulator(a), 0))
+                    if fn is None:  # a leaf: its AccumulateGrad, made once and then cached
+                        fn = a._accumulator or grad_accumulator(a)
+                    edges.append((fn, 0))
                     continue
             else:
                 arrays.append(a)

@@ -258,9 +258,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into each leaf's `.grad`, like `Tensor.backward`."""
-        from .engine import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _engine().backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
         """A tensor sharing data (and version counter) with self, outside the graph."""
@@ -457,6 +455,19 @@ class _TensorHook:
             name = getattr(self.hook, "__name__", type(self.hook).__name__)
             raise RuntimeError(f"hook '{name}' has changed the size of value")
         return result._data
+
+
+def _engine():
+    """The engine module (imported late: it imports this one); cached after the first call."""
+    global _ENGINE
+    if _ENGINE is None:
+        from . import engine
+
+        _ENGINE = engine
+    return _ENGINE
+
+
+_ENGINE = None
 
 
 def typename(obj) -> str:

@@ -190,7 +190,7 @@ class Optimizer:
         """
         param = arrays[0]
         n = param.size
-        step = max(1, CHUNK_BYTES // param.itemsize)
+        step = CHUNK_BYTES // param.itemsize
         if n <= step or not all(a is None or a.flags.c_contiguous for a in arrays):
             kernel(*arrays, *self._scratch_like(param), *scalars)
             return
