@@ -12,9 +12,9 @@ import numpy as np
 import minitorch_ft as mt
 
 try:
-    from benchmarks.common import median_seconds, row, try_import_torch
+    from benchmarks.common import paired_median_seconds, row, try_import_torch
 except ImportError:  # run as a script from benchmarks/
-    from common import median_seconds, row, try_import_torch
+    from common import paired_median_seconds, row, try_import_torch
 
 N_OPS = 100  # 50 multiplies + 50 adds
 
@@ -51,14 +51,14 @@ def chain_torch(torch, x0) -> None:
 
 
 def run(quick: bool = False) -> list[dict]:
-    repeats = 50 if quick else 300
+    repeats = 100 if quick else 1000
     x0 = np.random.default_rng(0).standard_normal((1, 16)).astype(np.float32)
-    mine = median_seconds(lambda: chain_minitorch(x0), repeats) / N_OPS
-    hand = median_seconds(lambda: chain_numpy(x0), repeats) / N_OPS
     torch = try_import_torch()
+    mine, hand = (m / N_OPS for m in paired_median_seconds(
+        [lambda: chain_minitorch(x0), lambda: chain_numpy(x0)], repeats))
     theirs = None
-    if torch is not None:
-        theirs = median_seconds(lambda: chain_torch(torch, x0), repeats) / N_OPS
+    if torch is not None:  # timed on its own: see bench_train._timed
+        theirs = paired_median_seconds([lambda: chain_torch(torch, x0)], repeats)[0] / N_OPS
     return [row("per-op overhead, 1x16 chain, fwd+bwd (per op)", mine, hand, theirs)]
 
 

@@ -14,9 +14,9 @@ import numpy as np
 import minitorch_ft as mt
 
 try:
-    from benchmarks.common import median_seconds, row, try_import_torch
+    from benchmarks.common import paired_median_seconds, row, try_import_torch
 except ImportError:  # run as a script from benchmarks/
-    from common import median_seconds, row, try_import_torch
+    from common import paired_median_seconds, row, try_import_torch
 
 SIZES = {
     "tiny": (32, (16, 32, 32, 1)),
@@ -141,25 +141,35 @@ def torch_step(torch, model, opt, x, y) -> None:
 
 
 def _repeats(size: str, quick: bool) -> int:
-    base = {"tiny": 400, "small": 100, "medium": 12}[size]
-    return max(5, base // 5) if quick else base
+    base = {"tiny": 3000, "small": 600, "medium": 60}[size]
+    return max(5, base // 10) if quick else base
+
+
+def _timed(fns: list, repeats: int) -> list:
+    """Medians of [hand numpy, minitorch_ft, torch or None]: the two numpy-based ones
+    interleaved, torch on its own afterwards (its OpenMP threads keep spinning after each
+    call and would slow numpy's BLAS threads if interleaved)."""
+    hand, mine, theirs = fns
+    hand_s, mine_s = paired_median_seconds([hand, mine], repeats)
+    torch_s = None if theirs is None else paired_median_seconds([theirs], repeats)[0]
+    return [hand_s, mine_s, torch_s]
 
 
 def bench_step(size: str, quick: bool, frozen_layers: int = 0) -> dict:
     batch, dims = SIZES[size]
     x, y, weights = make_data(batch, dims)
-    repeats = _repeats(size, quick)
     hand = HandNumpyMLP(weights, frozen_layers)
-    hand_s = median_seconds(lambda: hand.step(x, y), repeats)
     model, opt = build_minitorch(dims, weights, frozen_layers)
     xt, yt = mt.from_numpy(x), mt.from_numpy(y)
-    mine = median_seconds(lambda: minitorch_step(model, opt, xt, yt), repeats)
     torch = try_import_torch()
-    theirs = None
+    torch_fn = None
     if torch is not None:
         tm, topt = build_torch(torch, dims, weights, frozen_layers)
         tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-        theirs = median_seconds(lambda: torch_step(torch, tm, topt, tx, ty), repeats)
+        torch_fn = lambda: torch_step(torch, tm, topt, tx, ty)  # noqa: E731
+    hand_s, mine, theirs = _timed([lambda: hand.step(x, y),
+                                   lambda: minitorch_step(model, opt, xt, yt), torch_fn],
+                                  _repeats(size, quick))
     label = f"train step, {size} (batch {batch}, {'-'.join(map(str, dims))})"
     if frozen_layers:
         label = f"same step, first {frozen_layers} Linear frozen, {size}"
@@ -169,9 +179,7 @@ def bench_step(size: str, quick: bool, frozen_layers: int = 0) -> dict:
 def bench_eval(size: str, quick: bool) -> dict:
     batch, dims = SIZES[size]
     x, y, weights = make_data(batch, dims)
-    repeats = _repeats(size, quick) * 2
     hand = HandNumpyMLP(weights)
-    hand_s = median_seconds(lambda: hand.eval_forward(x), repeats)
     model, _ = build_minitorch(dims, weights)
     model.eval()
     xt = mt.from_numpy(x)
@@ -180,19 +188,19 @@ def bench_eval(size: str, quick: bool) -> dict:
         with mt.no_grad():
             model(xt)
 
-    mine = median_seconds(mine_eval, repeats)
     torch = try_import_torch()
-    theirs = None
+    torch_fn = None
     if torch is not None:
         tm, _ = build_torch(torch, dims, weights)
         tm.eval()
         tx = torch.from_numpy(x)
 
-        def torch_eval():
+        def torch_fn():
             with torch.no_grad():
                 tm(tx)
 
-        theirs = median_seconds(torch_eval, repeats)
+    hand_s, mine, theirs = _timed([lambda: hand.eval_forward(x), mine_eval, torch_fn],
+                                  _repeats(size, quick) * 2)
     return row(f"eval forward under no_grad, {size}", mine, hand_s, theirs)
 
 

@@ -17,10 +17,10 @@ from minitorch_ft.training.trainer import Trainer
 
 try:
     from benchmarks.bench_train import SIZES, build_minitorch, make_data
-    from benchmarks.common import median_seconds, row
+    from benchmarks.common import paired_median_seconds, row
 except ImportError:  # run as a script from benchmarks/
     from bench_train import SIZES, build_minitorch, make_data
-    from common import median_seconds, row
+    from common import paired_median_seconds, row
 
 N_BATCHES = 16
 
@@ -50,22 +50,22 @@ def run(quick: bool = False) -> list[dict]:
     batch, dims = SIZES[size]
     _, _, weights = make_data(batch, dims)
     loss_fn = mt.nn.BCEWithLogitsLoss()
-    repeats = 5 if quick else 20
+    repeats = 5 if quick else 30
 
-    model, opt = build_minitorch(dims, weights)
-    loader = _loader(batch, dims)
-    bare = median_seconds(lambda: bare_epoch(model, opt, loader, loss_fn), repeats, warmup=1)
-
+    bare_model, bare_opt = build_minitorch(dims, weights)
     model, opt = build_minitorch(dims, weights)
     trainer = Trainer(model, loss_fn, opt, progress=False, log=None, plot=False,
                       handle_sigint=False)
+    loader = _loader(batch, dims)
     state = {"epochs": 0}
 
     def trainer_epoch() -> None:
         state["epochs"] += 1
         trainer.fit(loader, epochs=state["epochs"])
 
-    mine = median_seconds(trainer_epoch, repeats, warmup=1)
+    bare, mine = paired_median_seconds(
+        [lambda: bare_epoch(bare_model, bare_opt, loader, loss_fn), trainer_epoch], repeats,
+        warmup=1)
     return [row(f"Trainer epoch vs bare loop ({N_BATCHES} batches, {size})", mine, bare, None,
                 note="numpy column = the same steps in a bare loop over the same loader")]
 

@@ -26,6 +26,32 @@ def median_seconds(fn, repeats: int, warmup: int = 3, inner: int = 1) -> float:
     return statistics.median(times)
 
 
+def paired_median_seconds(fns: list, repeats: int, warmup: int = 3,
+                          inner: int = 1) -> list[float]:
+    """Median wall time of each function, timed in turn within every repeat.
+
+    Interleaving keeps slow drift on a shared machine (other processes, CPU clocks) from
+    favouring whichever function happened to be measured first.
+    """
+    for _ in range(warmup):
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            for fn, bucket in zip(fns, times, strict=True):
+                start = time.perf_counter()
+                for _ in range(inner):
+                    fn()
+                bucket.append((time.perf_counter() - start) / inner)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return [statistics.median(bucket) for bucket in times]
+
+
 def try_import_torch():
     """torch when installed (an oracle for comparison only), else None."""
     try:

@@ -191,6 +191,8 @@ class Trainer:
             self._position = {k: resume[k] for k in ("epoch", "batch", "rng_epoch_start")}
             self._set_rng_state(resume["rng_epoch_start"])
         bar = self.progress.batches(loader, epoch)
+        every = self.checkpoint_every
+        n_batches = len_or_none(loader) if self.files and every else None
         seen = 0
         for index, batch in enumerate(bar):
             seen = index + 1
@@ -205,8 +207,7 @@ class Trainer:
                 lr = self.optimizer.param_groups[0]["lr"]
                 self.progress.postfix(bar, loss=total / count, lr=lr)
             self._position.update(batch=index + 1, loss_total=total, count=count)
-            every = self.checkpoint_every
-            epoch_end_follows = self.save_last and index + 1 == len_or_none(loader)
+            epoch_end_follows = self.save_last and index + 1 == n_batches
             if self.files and every and self.global_step % every == 0 and not epoch_end_follows:
                 self._save("last")
             if self._stop.requested:
