@@ -322,6 +322,13 @@ def _hooked_step(step: Callable) -> Callable:
     def wrapper(self, *args, **kwargs):
         if getattr(self, "_in_step", False):  # a subclass calling super().step()
             return step(self, *args, **kwargs)
+        if not (self._optimizer_step_pre_hooks or self._optimizer_step_post_hooks):
+            self._opt_called = True  # the common case: no hooks to run
+            self._in_step = True
+            try:
+                return step(self, *args, **kwargs)
+            finally:
+                self._in_step = False
         for hook in list(self._optimizer_step_pre_hooks.values()):
             result = hook(self, args, kwargs)
             if result is not None:
