@@ -54,8 +54,12 @@ def run(quick: bool = False) -> list[dict]:
     repeats = 100 if quick else 1000
     x0 = np.random.default_rng(0).standard_normal((1, 16)).astype(np.float32)
     torch = try_import_torch()
-    mine, hand = (m / N_OPS for m in paired_median_seconds(
-        [lambda: chain_minitorch(x0), lambda: chain_numpy(x0)], repeats))
+    mine, hand = (
+        m / N_OPS
+        for m in paired_median_seconds(
+            [lambda: chain_minitorch(x0), lambda: chain_numpy(x0)], repeats
+        )
+    )
     theirs = None
     if torch is not None:  # timed on its own: see bench_train._timed
         theirs = paired_median_seconds([lambda: chain_torch(torch, x0)], repeats)[0] / N_OPS

@@ -83,8 +83,7 @@ def bench_linear_bce(size: str, quick: bool, frozen: bool = False) -> dict:
             t_loss(t_layer(tx), ty).backward()
 
         torch_s = median_seconds(t_step, repeats)
-    name = f"nn: Linear+BCE step {size} {batch}x{fan_in}->{fan_out}" + (" frozen" if frozen
-                                                                         else "")
+    name = f"nn: Linear+BCE step {size} {batch}x{fan_in}->{fan_out}" + (" frozen" if frozen else "")
     return row(name, mine, numpy_s, torch_s)
 
 
@@ -109,8 +108,12 @@ def bench_layer_norm(quick: bool) -> dict:
         return gx, (g * xhat).sum(0), g.sum(0)
 
     repeats = 15 if quick else 60
-    return row("nn: LayerNorm(512) fwd+bwd 256 rows", median_seconds(step, repeats),
-               median_seconds(hand, repeats), None)
+    return row(
+        "nn: LayerNorm(512) fwd+bwd 256 rows",
+        median_seconds(step, repeats),
+        median_seconds(hand, repeats),
+        None,
+    )
 
 
 def bench_cross_entropy(quick: bool) -> dict:
@@ -133,8 +136,12 @@ def bench_cross_entropy(quick: bool) -> dict:
         return loss, g / 256
 
     repeats = 15 if quick else 60
-    return row("nn: CrossEntropyLoss fwd+bwd 256x100", median_seconds(step, repeats),
-               median_seconds(hand, repeats), None)
+    return row(
+        "nn: CrossEntropyLoss fwd+bwd 256x100",
+        median_seconds(step, repeats),
+        median_seconds(hand, repeats),
+        None,
+    )
 
 
 def bench_call_overhead(quick: bool) -> dict:
@@ -149,9 +156,12 @@ def bench_call_overhead(quick: bool) -> dict:
         return y
 
     repeats = 50 if quick else 200
-    return row("nn: 8 Identity modules in a Sequential", median_seconds(lambda: seq(x), repeats,
-                                                                        inner=50),
-               median_seconds(plain, repeats, inner=50), None)
+    return row(
+        "nn: 8 Identity modules in a Sequential",
+        median_seconds(lambda: seq(x), repeats, inner=50),
+        median_seconds(plain, repeats, inner=50),
+        None,
+    )
 
 
 def run(quick: bool = False) -> list[dict]:

@@ -94,8 +94,10 @@ def run(quick: bool = False) -> list[dict]:
     repeats = 15 if quick else 60
     torch = try_import_torch()
     rows = []
-    for name, label, hand in (("sgd", "SGD momentum step", _numpy_sgd),
-                              ("adam", "Adam step", _numpy_adam)):
+    for name, label, hand in (
+        ("sgd", "SGD momentum step", _numpy_sgd),
+        ("adam", "Adam step", _numpy_adam),
+    ):
         n_params = sum(int(np.prod(s)) for s in SHAPES)
         opt = _mt_optimizer(name)
         mine = median_seconds(opt.step, repeats, warmup=5)
@@ -103,8 +105,7 @@ def run(quick: bool = False) -> list[dict]:
         torch_s = None
         if torch is not None:
             torch_s = median_seconds(_torch_optimizer(torch, name).step, repeats, warmup=5)
-        rows.append(row(f"{label}, {n_params / 1e6:.2f}M params (float32)", mine, numpy_s,
-                        torch_s))
+        rows.append(row(f"{label}, {n_params / 1e6:.2f}M params (float32)", mine, numpy_s, torch_s))
     return rows
 
 
@@ -114,6 +115,8 @@ if __name__ == "__main__":
     for r in run(parser.parse_args().quick):
         torch_txt = "-" if r["torch_s"] is None else f"{r['torch_s'] * 1e3:.3f} ms"
         ratio_torch = "-" if r["ratio_torch"] is None else f"{r['ratio_torch']:.2f}x"
-        print(f"{r['name']}: minitorch {r['minitorch_s'] * 1e3:.3f} ms, numpy "
-              f"{r['numpy_s'] * 1e3:.3f} ms ({r['ratio_numpy']:.2f}x), torch {torch_txt} "
-              f"({ratio_torch})")
+        print(
+            f"{r['name']}: minitorch {r['minitorch_s'] * 1e3:.3f} ms, numpy "
+            f"{r['numpy_s'] * 1e3:.3f} ms ({r['ratio_numpy']:.2f}x), torch {torch_txt} "
+            f"({ratio_torch})"
+        )

@@ -101,8 +101,7 @@ def build_minitorch(dims: tuple, weights: list, frozen_layers: int = 0):
     linears = [m for m in model if isinstance(m, nn.Linear)]
     for layer in linears[:frozen_layers]:
         layer.requires_grad_(False)
-    opt = mt.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=LR,
-                       momentum=MOMENTUM)
+    opt = mt.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=LR, momentum=MOMENTUM)
     return model, opt
 
 
@@ -127,8 +126,9 @@ def build_torch(torch, dims, weights, frozen_layers: int = 0):
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
     for layer in linears[:frozen_layers]:
         layer.requires_grad_(False)
-    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=LR,
-                          momentum=MOMENTUM)
+    opt = torch.optim.SGD(
+        [p for p in model.parameters() if p.requires_grad], lr=LR, momentum=MOMENTUM
+    )
     return model, opt
 
 
@@ -167,9 +167,10 @@ def bench_step(size: str, quick: bool, frozen_layers: int = 0) -> dict:
         tm, topt = build_torch(torch, dims, weights, frozen_layers)
         tx, ty = torch.from_numpy(x), torch.from_numpy(y)
         torch_fn = lambda: torch_step(torch, tm, topt, tx, ty)  # noqa: E731
-    hand_s, mine, theirs = _timed([lambda: hand.step(x, y),
-                                   lambda: minitorch_step(model, opt, xt, yt), torch_fn],
-                                  _repeats(size, quick))
+    hand_s, mine, theirs = _timed(
+        [lambda: hand.step(x, y), lambda: minitorch_step(model, opt, xt, yt), torch_fn],
+        _repeats(size, quick),
+    )
     label = f"train step, {size} (batch {batch}, {'-'.join(map(str, dims))})"
     if frozen_layers:
         label = f"same step, first {frozen_layers} Linear frozen, {size}"
@@ -199,8 +200,9 @@ def bench_eval(size: str, quick: bool) -> dict:
             with torch.no_grad():
                 tm(tx)
 
-    hand_s, mine, theirs = _timed([lambda: hand.eval_forward(x), mine_eval, torch_fn],
-                                  _repeats(size, quick) * 2)
+    hand_s, mine, theirs = _timed(
+        [lambda: hand.eval_forward(x), mine_eval, torch_fn], _repeats(size, quick) * 2
+    )
     return row(f"eval forward under no_grad, {size}", mine, hand_s, theirs)
 
 
@@ -228,7 +230,9 @@ def forward_peak_bytes(size: str = "medium") -> dict:
         eval_bytes = peak(lambda: model(xt))
     return {
         "name": f"extra peak memory of a grad-enabled forward, {size}",
-        "minitorch_bytes": mine_bytes, "numpy_bytes": hand_bytes, "eval_bytes": eval_bytes,
+        "minitorch_bytes": mine_bytes,
+        "numpy_bytes": hand_bytes,
+        "eval_bytes": eval_bytes,
         "ratio_numpy": mine_bytes / hand_bytes,
     }
 

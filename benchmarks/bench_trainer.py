@@ -30,8 +30,7 @@ def _loader(batch: int, dims: tuple) -> DataLoader:
     x = rng.standard_normal((batch * N_BATCHES, dims[0])).astype(np.float32)
     y = (rng.random((batch * N_BATCHES, 1)) < 0.5).astype(np.float32)
     dataset = TensorDataset(mt.from_numpy(x), mt.from_numpy(y))
-    return DataLoader(dataset, batch_size=batch, shuffle=True,
-                      generator=mt.Generator(0))
+    return DataLoader(dataset, batch_size=batch, shuffle=True, generator=mt.Generator(0))
 
 
 def bare_epoch(model, opt, loader, loss_fn) -> float:
@@ -54,8 +53,9 @@ def run(quick: bool = False) -> list[dict]:
 
     bare_model, bare_opt = build_minitorch(dims, weights)
     model, opt = build_minitorch(dims, weights)
-    trainer = Trainer(model, loss_fn, opt, progress=False, log=None, plot=False,
-                      handle_sigint=False)
+    trainer = Trainer(
+        model, loss_fn, opt, progress=False, log=None, plot=False, handle_sigint=False
+    )
     loader = _loader(batch, dims)
     state = {"epochs": 0}
 
@@ -64,10 +64,19 @@ def run(quick: bool = False) -> list[dict]:
         trainer.fit(loader, epochs=state["epochs"])
 
     bare, mine = paired_median_seconds(
-        [lambda: bare_epoch(bare_model, bare_opt, loader, loss_fn), trainer_epoch], repeats,
-        warmup=1)
-    return [row(f"Trainer epoch vs bare loop ({N_BATCHES} batches, {size})", mine, bare, None,
-                note="numpy column = the same steps in a bare loop over the same loader")]
+        [lambda: bare_epoch(bare_model, bare_opt, loader, loss_fn), trainer_epoch],
+        repeats,
+        warmup=1,
+    )
+    return [
+        row(
+            f"Trainer epoch vs bare loop ({N_BATCHES} batches, {size})",
+            mine,
+            bare,
+            None,
+            note="numpy column = the same steps in a bare loop over the same loader",
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -26,8 +26,7 @@ def median_seconds(fn, repeats: int, warmup: int = 3, inner: int = 1) -> float:
     return statistics.median(times)
 
 
-def paired_median_seconds(fns: list, repeats: int, warmup: int = 3,
-                          inner: int = 1) -> list[float]:
+def paired_median_seconds(fns: list, repeats: int, warmup: int = 3, inner: int = 1) -> list[float]:
     """Median wall time of each function, timed in turn within every repeat.
 
     Interleaving keeps slow drift on a shared machine (other processes, CPU clocks) from

@@ -33,8 +33,11 @@ def machine_info() -> list[str]:
         lines.append(f"- BLAS: {blas.get('name', '?')} {blas.get('version', '')}".rstrip())
     except Exception:  # noqa: BLE001 - older numpy has no dict mode
         lines.append("- BLAS: unknown")
-    threads = [f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                                  "OPENBLAS_CORETYPE") if k in os.environ]
+    threads = [
+        f"{k}={os.environ[k]}"
+        for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE")
+        if k in os.environ
+    ]
     lines.append(f"- thread env: {', '.join(threads) or 'defaults'}")
     try:
         import torch
@@ -58,10 +61,16 @@ def _fmt_ratio(ratio) -> str:
 
 
 def render(rows: list[dict], quick: bool) -> str:
-    out = ["# Benchmark results", "", f"Mode: {'quick' if quick else 'full'} "
-           "(medians of repeated runs after warm-up).", "", *machine_info(), "",
-           "| scenario | minitorch_ft | hand numpy | torch | vs numpy | vs torch |",
-           "|---|---:|---:|---:|---:|---:|"]
+    out = [
+        "# Benchmark results",
+        "",
+        f"Mode: {'quick' if quick else 'full'} (medians of repeated runs after warm-up).",
+        "",
+        *machine_info(),
+        "",
+        "| scenario | minitorch_ft | hand numpy | torch | vs numpy | vs torch |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     extra = []
     for r in rows:
         if "minitorch_s" in r:
@@ -74,9 +83,14 @@ def render(rows: list[dict], quick: bool) -> str:
             extra.append(r)
     for r in extra:
         out.append("")
-        out.append(f"- {r['name']}: " + ", ".join(
-            f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
-            for k, v in r.items() if k != "name"))
+        out.append(
+            f"- {r['name']}: "
+            + ", ".join(
+                f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in r.items()
+                if k != "name"
+            )
+        )
     notes = HERE / "NOTES.md"
     if notes.exists():
         out += ["", notes.read_text().strip()]
@@ -97,9 +111,16 @@ def main(argv=None) -> int:
             continue
         for r in module.run(args.quick):
             rows.append(r)
-            print(r["name"], "|", ", ".join(
-                f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
-                for k, v in r.items() if k != "name"), flush=True)
+            print(
+                r["name"],
+                "|",
+                ", ".join(
+                    f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+                    for k, v in r.items()
+                    if k != "name"
+                ),
+                flush=True,
+            )
     text = render(rows, args.quick)
     if not args.no_write:
         (HERE / "RESULTS.md").write_text(text)

@@ -21,7 +21,14 @@ from .autograd.dtypes import (
     uint8,
 )
 from .autograd.function import Function
-from .autograd.generator import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .autograd.generator import (
+    Generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from .autograd.grad_mode import (
     enable_grad,
     inference_mode,

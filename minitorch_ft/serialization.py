@@ -70,8 +70,7 @@ def _metadata(obj: Mapping, metadata: Mapping | None) -> dict:
     return result
 
 
-def save(obj, f, metadata: Mapping[str, str] | None = None,
-         **_pickle_options) -> None:
+def save(obj, f, metadata: Mapping[str, str] | None = None, **_pickle_options) -> None:
     """Write a state_dict (or a tensor, or a checkpoint dict/list of them) to `f`.
 
     `f` is a path or a writable binary file object; `metadata` is optional str -> str.
@@ -122,7 +121,7 @@ def _read(f) -> tuple[dict, dict]:
                 metadata = handle.metadata() or {}
         else:
             arrays = {k: np.array(v, copy=True) for k, v in safetensors.numpy.load(data).items()}
-            header = json.loads(data[8:8 + int.from_bytes(data[:8], "little")])
+            header = json.loads(data[8 : 8 + int.from_bytes(data[:8], "little")])
             metadata = header.get("__metadata__") or {}
     except Exception as err:
         raise SerializationError(
@@ -131,8 +130,7 @@ def _read(f) -> tuple[dict, dict]:
     return arrays, metadata
 
 
-def load(f, map_location=None, *, weights_only: bool | None = None, mmap=None,
-         **kwargs):
+def load(f, map_location=None, *, weights_only: bool | None = None, mmap=None, **kwargs):
     """Read a file from `save`: a flat dict comes back as an OrderedDict in the saved key
     order (as does any safetensors file), other objects as they were saved.
 
@@ -158,7 +156,8 @@ def load_metadata(f) -> dict:
 
 def _is_flat(obj) -> bool:
     return isinstance(obj, Mapping) and all(
-        isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items())
+        isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items()
+    )
 
 
 def _encode(obj, arrays: dict, seen: dict, path: str):
@@ -171,12 +170,16 @@ def _encode(obj, arrays: dict, seen: dict, path: str):
         if id(obj) not in seen:
             seen[id(obj)] = str(len(arrays))
             arrays[seen[id(obj)]] = _arrays({"": obj})[""]
-        return {"$tensor": seen[id(obj)], "requires_grad": obj.requires_grad,
-                "parameter": type(obj).__name__ == "Parameter"}
+        return {
+            "$tensor": seen[id(obj)],
+            "requires_grad": obj.requires_grad,
+            "parameter": type(obj).__name__ == "Parameter",
+        }
     if isinstance(obj, Mapping):
-        items = [[_encode(k, arrays, seen, f"{path} key"), _encode(v, arrays, seen,
-                                                                     f"{path}[{k!r}]")]
-                 for k, v in obj.items()]
+        items = [
+            [_encode(k, arrays, seen, f"{path} key"), _encode(v, arrays, seen, f"{path}[{k!r}]")]
+            for k, v in obj.items()
+        ]
         return {"$dict": items, "ordered": isinstance(obj, OrderedDict)}
     if isinstance(obj, (list, tuple)):
         tag = "$list" if isinstance(obj, list) else "$tuple"

@@ -7,8 +7,17 @@ from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, se
 from .tensor import Tensor
 
 __all__ = [
-    "Function", "Node", "Tensor", "backward", "enable_grad", "grad", "inference_mode",
-    "is_grad_enabled", "no_grad", "once_differentiable", "set_grad_enabled",
+    "Function",
+    "Node",
+    "Tensor",
+    "backward",
+    "enable_grad",
+    "grad",
+    "inference_mode",
+    "is_grad_enabled",
+    "no_grad",
+    "once_differentiable",
+    "set_grad_enabled",
 ]
 
 from .gradcheck import GradcheckError, gradcheck  # noqa: E402

@@ -69,7 +69,9 @@ def _ragged_error(data, dim: int, shape: list) -> Exception | None:
     if not isinstance(data, (list, tuple)):
         return TypeError("not a sequence")
     if len(data) != shape[dim]:
-        return ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+        return ValueError(
+            f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})"
+        )
     for item in data:
         err = _ragged_error(item, dim + 1, shape)
         if err is not None:
@@ -78,8 +80,10 @@ def _ragged_error(data, dim: int, shape: list) -> Exception | None:
 
 
 def _contains_tensor(data) -> bool:
-    return any(isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and _contains_tensor(x))
-               for x in data)
+    return any(
+        isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and _contains_tensor(x))
+        for x in data
+    )
 
 
 def _tensors_to_lists(data):
@@ -90,8 +94,9 @@ def _tensors_to_lists(data):
     return data
 
 
-def tensor(data, dtype=None, device=None, requires_grad: bool = False,
-           pin_memory: bool = False) -> Tensor:
+def tensor(
+    data, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False
+) -> Tensor:
     """Copy data into a new leaf tensor (floats become float32, ints int64, as in PyTorch)."""
     if isinstance(data, Tensor) and data._data.dtype.kind not in "fiub":
         raise TypeError("unsupported tensor data")
@@ -127,8 +132,10 @@ def _size(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     elif len(size) == 1 and not isinstance(size[0], (int, np.integer, Tensor)):
-        raise TypeError(f"{_caller()}(): argument 'size' (position 1) must be tuple of ints, "
-                        f"not {type(size[0]).__name__}")
+        raise TypeError(
+            f"{_caller()}(): argument 'size' (position 1) must be tuple of ints, "
+            f"not {type(size[0]).__name__}"
+        )
     for pos, s in enumerate(size):
         if not isinstance(s, (int, np.integer)) and not (isinstance(s, Tensor) and s.numel() == 1):
             raise TypeError(
@@ -182,8 +189,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
     return _leaf(np.full(size, fill_value, np_dtype), requires_grad)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None,
-           requires_grad: bool = False) -> Tensor:
+def arange(
+    start, end=None, step=1, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     """Values in [start, end); int64 for integer arguments, else the default float."""
     if end is None:
         start, end = 0, start
@@ -204,22 +212,26 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     return _leaf(values.astype(np_dtype), requires_grad)
 
 
-def linspace(start, end, steps: int, *, dtype=None, device=None,
-             requires_grad: bool = False) -> Tensor:
+def linspace(
+    start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     return _leaf(np.linspace(start, end, steps).astype(_default_np(dtype)), requires_grad)
 
 
-def eye(n: int, m: int | None = None, *, dtype=None, device=None,
-        requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     return _leaf(np.eye(n, m, dtype=_default_np(dtype)), requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Uniform [0, 1) samples from the global (or given) generator."""
     np_dtype = _default_np(dtype)
-    return _leaf(rng(generator).random(_size(size), dtype=np.float64).astype(np_dtype), requires_grad)
+    return _leaf(
+        rng(generator).random(_size(size), dtype=np.float64).astype(np_dtype), requires_grad
+    )
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -228,8 +240,16 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = 
     return _leaf(rng(generator).standard_normal(_size(size)).astype(np_dtype), requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
-            requires_grad: bool = False) -> Tensor:
+def randint(
+    low,
+    high=None,
+    size=None,
+    *,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Integers in [low, high) (int64 unless dtype given), like torch.randint."""
     if size is None:
         low, high, size = 0, low, high
@@ -238,15 +258,22 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
     if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
     values = rng(generator).integers(low, high, size=_size((tuple(size),)))
-    return _leaf(values.astype(np.int64 if dtype is None else dtypes.to_dtype(dtype).np), requires_grad)
+    return _leaf(
+        values.astype(np.int64 if dtype is None else dtypes.to_dtype(dtype).np), requires_grad
+    )
 
 
-def randperm(n: int, *, generator=None, dtype=None, device=None,
-             requires_grad: bool = False) -> Tensor:
+def randperm(
+    n: int, *, generator=None, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     values = rng(generator).permutation(n)
-    return _leaf(values.astype(np.int64 if dtype is None else dtypes.to_dtype(dtype).np), requires_grad)
+    return _leaf(
+        values.astype(np.int64 if dtype is None else dtypes.to_dtype(dtype).np), requires_grad
+    )
 
 
 def _like(input: Tensor, dtype) -> tuple:
@@ -268,15 +295,18 @@ def empty_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = 
     return _leaf(np.empty(shape, np_dtype), requires_grad)
 
 
-def full_like(input: Tensor, fill_value, *, dtype=None, device=None,
-              requires_grad: bool = False) -> Tensor:
+def full_like(
+    input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     shape, np_dtype = _like(input, dtype)
     return _leaf(np.full(shape, fill_value, np_dtype), requires_grad)
 
 
 def _require_float(np_dtype, name: str) -> None:
     if np.dtype(np_dtype).kind != "f":
-        raise RuntimeError(f'"{name}" not implemented for \'{dtypes.from_numpy_dtype(np.dtype(np_dtype)).name}\'')
+        raise RuntimeError(
+            f"\"{name}\" not implemented for '{dtypes.from_numpy_dtype(np.dtype(np_dtype)).name}'"
+        )
 
 
 def rand_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:

@@ -48,8 +48,7 @@ def _initial_grads(tensors, grad_tensors):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if t._data.dtype.kind != "f":
                 raise RuntimeError(
-                    f"grad can be implicitly created only for real scalar outputs but got "
-                    f"{t.dtype}"
+                    f"grad can be implicitly created only for real scalar outputs but got {t.dtype}"
                 )
             grads.append(np.ones_like(t._data))
         else:
@@ -73,14 +72,20 @@ def _as_tuple(x):
     return tuple(x)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
-             inputs=None) -> None:
+def backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None
+) -> None:
     """Accumulate gradients of `tensors` into leaves' `.grad` (torch.autograd.backward)."""
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
-    if (grad_tensors is None and inputs is None and isinstance(tensors, Tensor)
-            and tensors.grad_fn is not None and tensors._data.size == 1
-            and tensors._data.dtype.kind == "f"):
+    if (
+        grad_tensors is None
+        and inputs is None
+        and isinstance(tensors, Tensor)
+        and tensors.grad_fn is not None
+        and tensors._data.size == 1
+        and tensors._data.dtype.kind == "f"
+    ):
         # the training-loop case, `loss.backward()`, without the general checks below
         data = tensors._data
         seed = np.array(1, data.dtype) if data.ndim == 0 else np.ones_like(data)
@@ -90,7 +95,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if grad_tensors is None:
         grad_tensors = (None,) * len(tensors)
     else:
-        grad_tensors = _as_tuple(grad_tensors) if not isinstance(grad_tensors, Tensor) else (grad_tensors,)
+        grad_tensors = (
+            _as_tuple(grad_tensors) if not isinstance(grad_tensors, Tensor) else (grad_tensors,)
+        )
     grads = _initial_grads(tensors, grad_tensors)
     targets = None
     if inputs is not None:
@@ -107,8 +114,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     _run(roots, grads, bool(retain_graph), targets, capture=None)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     """Return d(outputs)/d(inputs) without touching `.grad` (torch.autograd.grad)."""
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")

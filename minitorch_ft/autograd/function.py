@@ -115,8 +115,6 @@ def _unwrap_prehook(hook, grad):
     return None if result is None else result[0]._data
 
 
-
-
 class AccumulateGrad(Node):
     """The node that adds an incoming gradient into a leaf tensor's `.grad`.
 
@@ -176,10 +174,16 @@ class Op:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("grad_fn_name") or f"{cls.__name__}Backward0"
         cls.grad_fn_name = name
-        cls._node_type = type(name, (Node,), {
-            "__slots__": (), "_op": cls, "_backward": staticmethod(cls.backward),
-            "_fresh": cls.fresh_grads,
-        })
+        cls._node_type = type(
+            name,
+            (Node,),
+            {
+                "__slots__": (),
+                "_op": cls,
+                "_backward": staticmethod(cls.backward),
+                "_fresh": cls.fresh_grads,
+            },
+        )
 
     @classmethod
     def apply(cls, *args, **kwargs) -> Tensor:
@@ -236,8 +240,12 @@ class Op:
 
 def _wrap_untracked(cls, args, arrays, kwargs) -> Tensor:
     """Forward with nothing recorded (grad mode off, or no input requires grad)."""
-    out = Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs), False, None,
-                       args[0]._version if cls.is_view else None)
+    out = Tensor._wrap(
+        cls.forward(_NULL_CTX, *arrays, **kwargs),
+        False,
+        None,
+        args[0]._version if cls.is_view else None,
+    )
     if cls.is_view:
         _mark_view(out, args[0])
     return out
@@ -264,8 +272,9 @@ def _track_saved_versions(ctx: Node, args, out: Tensor) -> None:
             continue
         for a in args:
             if isinstance(a, Tensor) and a._data is saved:
-                records.append((a._version, a._version.value, saved.shape, saved.dtype,
-                                weakref.ref(a)))
+                records.append(
+                    (a._version, a._version.value, saved.shape, saved.dtype, weakref.ref(a))
+                )
                 break
     if records:
         ctx._saved_versions = records
@@ -300,7 +309,8 @@ class FunctionCtx(Node):
         self._saved = tuple(t._data for t in tensors if isinstance(t, Tensor))
         self._saved_versions = [
             (t._version, t._version.value, t.shape, t._data.dtype, weakref.ref(t))
-            for t in tensors if isinstance(t, Tensor)
+            for t in tensors
+            if isinstance(t, Tensor)
         ] or None
 
     @property
@@ -323,7 +333,8 @@ class _FunctionMeta(type):
     def __init__(cls, name, bases, attrs) -> None:
         super().__init__(name, bases, attrs)
         cls._backward_cls = type(
-            f"{name}Backward", (FunctionCtx,),
+            f"{name}Backward",
+            (FunctionCtx,),
             {"__slots__": (), "_fn": cls, "_backward": staticmethod(cls._run_backward)},
         )
 
@@ -337,11 +348,15 @@ class Function(metaclass=_FunctionMeta):
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
-        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD."
+        )
 
     @staticmethod
     def setup_context(ctx, inputs, output):
@@ -368,19 +383,28 @@ class Function(metaclass=_FunctionMeta):
                 continue
             if o.grad_fn is None and o._requires_grad and grad_mode._state.enabled:
                 raise RuntimeError(
-                    "a leaf Variable that requires grad has been used in an in-place operation.")
+                    "a leaf Variable that requires grad has been used in an in-place operation."
+                )
             o._version.value += 1  # torch counts mark_dirty as one more in-place change
         if record:
             # backward receives zeros for the non-differentiable outputs, as in torch
-            differentiable = [isinstance(o, Tensor) and id(o) not in ctx._non_differentiable
-                              and o._data.dtype.kind == "f" for o in outs]
+            differentiable = [
+                isinstance(o, Tensor)
+                and id(o) not in ctx._non_differentiable
+                and o._data.dtype.kind == "f"
+                for o in outs
+            ]
             if sum(differentiable) != 1:
                 raise NotImplementedError(
-                    "minitorch_ft Functions support exactly one differentiable Tensor output")
-            ctx._outputs = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
-                                 for o in outs)
+                    "minitorch_ft Functions support exactly one differentiable Tensor output"
+                )
+            ctx._outputs = tuple(
+                (o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs
+            )
             ctx._output_index = differentiable.index(True)
-            ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+            ctx.next_functions = tuple(
+                _edge(a) if isinstance(a, Tensor) else (None, 0) for a in args
+            )
             ctx._shapes = tuple(a.shape if isinstance(a, Tensor) else None for a in args)
             wrapped = []
             for o, diff in zip(outs, differentiable, strict=True):
@@ -395,8 +419,10 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def _run_backward(cls, ctx, grad: np.ndarray):
-        grads = [None if o is None or not ctx._materialize else Tensor._wrap(np.zeros(*o))
-                 for o in ctx._outputs]
+        grads = [
+            None if o is None or not ctx._materialize else Tensor._wrap(np.zeros(*o))
+            for o in ctx._outputs
+        ]
         grads[ctx._output_index] = Tensor._wrap(grad)
         result = cls.backward(ctx, *grads)
         if not isinstance(result, tuple):

@@ -25,9 +25,12 @@ class Generator:
     def get_state(self) -> dict:
         """The generator state as plain JSON-able data (for checkpoints, never pickle)."""
         state = self.rng.bit_generator.state
-        return {"bit_generator": state["bit_generator"],
-                "state": {k: int(v) for k, v in state["state"].items()},
-                "has_uint32": int(state["has_uint32"]), "uinteger": int(state["uinteger"])}
+        return {
+            "bit_generator": state["bit_generator"],
+            "state": {k: int(v) for k, v in state["state"].items()},
+            "has_uint32": int(state["has_uint32"]),
+            "uinteger": int(state["uinteger"]),
+        }
 
     def set_state(self, state: dict) -> None:
         self.rng.bit_generator.state = state

@@ -36,6 +36,7 @@ class _DecoratorContextManager:
         if inspect.isclass(func):
             raise TypeError("grad-mode decorators apply to functions, not classes")
         if inspect.isgeneratorfunction(func):
+
             @functools.wraps(func)
             def gen_wrapper(*args, **kwargs):
                 gen = func(*args, **kwargs)
@@ -53,12 +54,14 @@ class _DecoratorContextManager:
                             response = gen.send(request)
                     except StopIteration as stop:
                         return stop.value
+
             return gen_wrapper
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with self.clone():
                 return func(*args, **kwargs)
+
         return wrapper
 
     def clone(self):

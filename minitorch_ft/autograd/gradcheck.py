@@ -52,8 +52,13 @@ def analytical_jacobian(fn, inputs) -> list:
         for j in range(out._data.size):
             unit = np.zeros(out._data.size, dtype=out._data.dtype)
             unit[j] = 1
-            grads = autograd_grad(out, diff_inputs, Tensor._wrap(unit.reshape(out._data.shape)),
-                                  retain_graph=True, allow_unused=True)
+            grads = autograd_grad(
+                out,
+                diff_inputs,
+                Tensor._wrap(unit.reshape(out._data.shape)),
+                retain_graph=True,
+                allow_unused=True,
+            )
             for jac, g in zip(jacobians, grads, strict=True):
                 if g is not None:
                     jac[:, column] = g._data.ravel()
@@ -61,8 +66,16 @@ def analytical_jacobian(fn, inputs) -> list:
     return jacobians
 
 
-def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = True, **_ignored) -> bool:
+def gradcheck(
+    func,
+    inputs,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    **_ignored,
+) -> bool:
     """True when reverse-mode gradients match central differences within atol + rtol*|num|."""
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     analytical = analytical_jacobian(func, inputs)

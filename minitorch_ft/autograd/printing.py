@@ -33,9 +33,14 @@ class _PrintOptions:
 _OPTS = _PrintOptions()
 
 
-def set_printoptions(precision: int | None = None, threshold: float | None = None,
-                     edgeitems: int | None = None, linewidth: int | None = None,
-                     profile: str | None = None, sci_mode: bool | None = None) -> None:
+def set_printoptions(
+    precision: int | None = None,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    profile: str | None = None,
+    sci_mode: bool | None = None,
+) -> None:
     """Set how tensors print, like `torch.set_printoptions`.
 
     As in PyTorch, `sci_mode` is reset to None (automatic) unless given on every call.
@@ -93,8 +98,9 @@ class _Formatter:
             spread = high / low
         self.int_mode = all(v == math.ceil(v) for v in finite)
         # PyTorch's rule: scientific when the spread or the magnitude hurts fixed notation.
-        self.sci_mode = bool(spread > 1000.0 or high > 1.0e8
-                             or (not self.int_mode and low < 1.0e-4))
+        self.sci_mode = bool(
+            spread > 1000.0 or high > 1.0e8 or (not self.int_mode and low < 1.0e-4)
+        )
         if _OPTS.sci_mode is not None:
             self.sci_mode = _OPTS.sci_mode
         self.width = max(len(self.format(v).lstrip()) for v in finite)
@@ -135,11 +141,14 @@ def _vector_str(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) ->
     if summarize and not edge:
         items = ["..."]
     elif summarize and a.shape[0] > 2 * edge:
-        items = ([fmt.format(v) for v in a[:edge].tolist()] + [" ..."]
-                 + [fmt.format(v) for v in a[-edge:].tolist()])
+        items = (
+            [fmt.format(v) for v in a[:edge].tolist()]
+            + [" ..."]
+            + [fmt.format(v) for v in a[-edge:].tolist()]
+        )
     else:
         items = [fmt.format(v) for v in a.tolist()]
-    lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+    lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
 
@@ -150,9 +159,14 @@ def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
         return _vector_str(a, indent, summarize, fmt)
     edge = _OPTS.edgeitems
     if summarize and a.shape[0] > 2 * edge:
-        parts = ([_body(a[i], indent + 1, summarize, fmt) for i in range(edge)] + ["..."]
-                 + [_body(a[i], indent + 1, summarize, fmt)
-                    for i in range(a.shape[0] - edge, a.shape[0])])
+        parts = (
+            [_body(a[i], indent + 1, summarize, fmt) for i in range(edge)]
+            + ["..."]
+            + [
+                _body(a[i], indent + 1, summarize, fmt)
+                for i in range(a.shape[0] - edge, a.shape[0])
+            ]
+        )
     else:
         parts = [_body(a[i], indent + 1, summarize, fmt) for i in range(a.shape[0])]
     # 3-D and deeper: blank lines between blocks, one more per extra dimension

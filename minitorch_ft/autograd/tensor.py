@@ -14,6 +14,7 @@ import numpy as np
 
 from . import dtypes
 from .hooks import RemovableHandle
+from .size import Size, device
 
 
 class VersionCounter:
@@ -68,8 +69,13 @@ class Tensor:
 
     def __init__(self, data=None, *, requires_grad: bool = False) -> None:
         """`torch.Tensor(data)`: a float tensor (the default dtype) from data."""
-        array = np.empty(0, dtypes.get_default_dtype().np) if data is None else np.array(
-            data._data if isinstance(data, Tensor) else data, dtype=dtypes.get_default_dtype().np
+        array = (
+            np.empty(0, dtypes.get_default_dtype().np)
+            if data is None
+            else np.array(
+                data._data if isinstance(data, Tensor) else data,
+                dtype=dtypes.get_default_dtype().np,
+            )
         )
         self._init(array, False, None, None)
         if requires_grad:
@@ -196,7 +202,9 @@ class Tensor:
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{_CPP_NAMES[value.dtype.name]}'"
@@ -248,10 +256,10 @@ class Tensor:
         """Call `hook(tensor)` after a gradient was accumulated into this leaf's `.grad`."""
         if self.grad_fn is not None:
             raise RuntimeError(
-                "post accumulate grad hooks cannot be registered on non-leaf tensors")
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
         if not self._requires_grad:
-            raise RuntimeError(
-                "cannot register a hook on a tensor that doesn't require gradient")
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._post_accumulate_hooks is None:
             self._post_accumulate_hooks = OrderedDict()
         return RemovableHandle.add(self._post_accumulate_hooks, hook)
@@ -271,7 +279,8 @@ class Tensor:
                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
                 "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
                 "called on these gradients. To fix this error, please refer to the "
-                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -284,8 +293,10 @@ class Tensor:
     @data.setter
     def data(self, value: Tensor) -> None:
         if self._requires_grad and np.asarray(getattr(value, "_data", value)).dtype.kind != "f":
-            raise RuntimeError("data set to a tensor that requires gradients must be floating "
-                               "point or complex dtype")
+            raise RuntimeError(
+                "data set to a tensor that requires gradients must be floating "
+                "point or complex dtype"
+            )
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
 
     # ----- conversions ----------------------------------------------------------------
@@ -380,63 +391,34 @@ class Tensor:
         return new
 
     def __reduce_ex__(self, protocol):
-        raise TypeError("minitorch_ft tensors are not picklable: use minitorch_ft.save (safetensors)")
+        raise TypeError(
+            "minitorch_ft tensors are not picklable: use minitorch_ft.save (safetensors)"
+        )
 
 
 # The two spellings of dtypes in torch's grad-assignment error (C++ type / ScalarType names).
 _CPP_NAMES = {
-    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
     "bool": "bool",
 }
 _SCALAR_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
 }
-
-
-class Size(tuple):
-    """A tuple of dimensions that prints as `torch.Size([2, 3])`."""
-
-    def __repr__(self) -> str:
-        return f"torch.Size({list(self)})"
-
-    # Slicing, concatenating and repeating a Size give a Size, as in PyTorch.
-    def __getitem__(self, index):
-        item = super().__getitem__(index)
-        return Size(item) if isinstance(index, slice) else item
-
-    def __add__(self, other):
-        if not isinstance(other, tuple):
-            raise TypeError(
-                f"can only concatenate tuple (not {type(other).__name__}) to torch.Size"
-            )
-        return Size(tuple(self) + other)
-
-    def __radd__(self, other):
-        return Size(other + tuple(self))
-
-    def __mul__(self, n):
-        return Size(tuple(self) * n)
-
-    __rmul__ = __mul__
-
-    def numel(self) -> int:
-        n = 1
-        for s in self:
-            n *= s
-        return n
-
-
-class device(str):  # noqa: N801 - PyTorch's name
-    """Only the CPU exists here; `device('cpu')` compares equal to 'cpu'."""
-
-    @property
-    def type(self) -> str:
-        return str(self).split(":")[0]
-
-    def __repr__(self) -> str:
-        return f"device(type='{self.type}')"
 
 
 class _TensorHook:
@@ -493,4 +475,3 @@ def _wrap_dim(dim: int, ndim: int) -> int:
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     return dim % n
-

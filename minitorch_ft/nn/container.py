@@ -17,9 +17,7 @@ from .module import Module, _addindent
 
 def _renumber(container: Module) -> None:
     """Rename children to "0".."n-1" after a deletion, keeping their order."""
-    container._modules = OrderedDict(
-        (str(i), m) for i, m in enumerate(container._modules.values())
-    )
+    container._modules = OrderedDict((str(i), m) for i, m in enumerate(container._modules.values()))
 
 
 class Sequential(Module):
@@ -68,8 +66,10 @@ class Sequential(Module):
 
     def __add__(self, other) -> Sequential:
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, but "
-                             f"{type(other)} is given.")
+            raise ValueError(
+                "add operator supports only objects of Sequential class, but "
+                f"{type(other)} is given."
+            )
         result = Sequential()
         for layer in chain(self, other):
             result.append(layer)
@@ -77,8 +77,10 @@ class Sequential(Module):
 
     def __iadd__(self, other) -> Sequential:
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, but "
-                             f"{type(other)} is given.")
+            raise ValueError(
+                "add operator supports only objects of Sequential class, but "
+                f"{type(other)} is given."
+            )
         offset = len(self)
         for i, module in enumerate(other):
             self.add_module(str(i + offset), module)
@@ -193,8 +195,10 @@ class ModuleList(Module):
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         if not isinstance(modules, Iterable):
-            raise TypeError("ModuleList.extend should be called with an iterable, but got "
-                            + type(modules).__name__)
+            raise TypeError(
+                "ModuleList.extend should be called with an iterable, but got "
+                + type(modules).__name__
+            )
         offset = len(self)
         for i, module in enumerate(modules):
             self.add_module(str(offset + i), module)
@@ -263,17 +267,22 @@ class ModuleDict(Module):
 
     def update(self, modules) -> None:
         if not isinstance(modules, Iterable):
-            raise TypeError("ModuleDict.update should be called with an iterable of key/value "
-                            "pairs, but got " + type(modules).__name__)
+            raise TypeError(
+                "ModuleDict.update should be called with an iterable of key/value "
+                "pairs, but got " + type(modules).__name__
+            )
         if isinstance(modules, (Mapping, ModuleDict)):
             for key, module in modules.items():
                 self[key] = module
             return
         for j, pair in enumerate(modules):
             if not isinstance(pair, Iterable):
-                raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; "
-                                f"is{type(pair).__name__}")
+                raise TypeError(
+                    f"ModuleDict update sequence element #{j} should be Iterable; "
+                    f"is{type(pair).__name__}"
+                )
             if len(pair) != 2:
-                raise ValueError(f"ModuleDict update sequence element #{j} has length "
-                                 f"{len(pair)}; 2 is required")
+                raise ValueError(
+                    f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required"
+                )
             self[pair[0]] = pair[1]

@@ -43,16 +43,16 @@ from .functional_loss import (  # noqa: F401 - re-exported as F.<loss>
 
 
 # ----- dropout --------------------------------------------------------------------------
-def dropout(input: Tensor, p: float = 0.5, training: bool = True,
-            inplace: bool = False) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (training only)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
     if input._data.dtype.kind != "f":
-        raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                           f"{_scalar(input)}")
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type {_scalar(input)}"
+        )
     dtype = input._data.dtype
     if p == 1.0:
         mask = np.zeros(input.shape, dtype=dtype)
@@ -67,15 +67,22 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
 
 
 # ----- normalisation --------------------------------------------------------------------
-def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalise over the trailing `normalized_shape` dims, then scale and shift."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
     if k == 0:
-        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
-                           "containing at least one element, but got normalized_shape = []")
-    if input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., "
+            "containing at least one element, but got normalized_shape = []"
+        )
+    if input.ndim < k or tuple(input.shape[input.ndim - k :]) != shape:
         dims = ", ".join(str(s) for s in shape)
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {dims}], "
@@ -91,36 +98,46 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
     return NativeLayerNorm.apply(input, weight, bias, ndim=k, eps=eps)
 
 
-def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
-             eps: float | None = None) -> Tensor:
+def rms_norm(
+    input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None
+) -> Tensor:
     """x / sqrt(mean(x^2) + eps) over the trailing dims, times weight; eps defaults to the
     dtype's machine epsilon, as in PyTorch."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
-    if input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+    if input.ndim < k or tuple(input.shape[input.ndim - k :]) != shape:
         dims = ", ".join(str(s) for s in shape)
-        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
-                           f"[*{dims}], but got input of size{list(input.shape)}")
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*{dims}], but got input of size{list(input.shape)}"
+        )
     _check_float_params("rms_norm", input, weight)
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps)
     return RmsNorm.apply(input, weight, ndim=k, eps=eps)
 
 
-def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalise channel groups of each sample (N, C, *), then a per-channel affine."""
     if input.ndim < 2 or input.shape[1] % num_groups:
         raise RuntimeError(
             "Expected number of channels in input to be divisible by num_groups, but got input "
-            f"of shape {list(input.shape)} and num_groups={num_groups}")
+            f"of shape {list(input.shape)} and num_groups={num_groups}"
+        )
     for t in (weight, bias):
         if t is not None and (t.ndim != 1 or t.shape[0] != input.shape[1]):
             name = "weight" if t is weight else "bias"
             raise RuntimeError(
                 f"Expected {name} to be a vector of size equal to the number of channels in "
                 f"input, but got {name} of shape {list(t.shape)} and input of shape "
-                f"{list(input.shape)}")
+                f"{list(input.shape)}"
+            )
     _check_float_params("group_norm", input, weight, bias)
     return NativeGroupNorm.apply(input, weight, bias, groups=num_groups, eps=eps)
 
@@ -128,27 +145,38 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
 def _check_float_params(kernel: str, input: Tensor, *params: Tensor | None) -> None:
     """Float input only, and parameters of the input's dtype (PyTorch's CPU kernels)."""
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_scalar(input)}\'')
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar(input)}'")
     for p in params:
         if p is not None and p._data.dtype != input._data.dtype:
-            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of "
-                               f"{_scalar(input)}")
+            raise RuntimeError(
+                f"mixed dtype (CPU): expect parameter to have scalar type of {_scalar(input)}"
+            )
 
 
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
-               weight: Tensor | None = None, bias: Tensor | None = None,
-               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalise each channel (dim 1); in training, update the running stats in place."""
     if input.ndim < 2:
         raise ValueError(f"Expected 2D or higher input (got {input.ndim}D input)")
     channels = input.shape[1]
     if training and input.numel() // channels <= 1:
         raise ValueError(
-            "Expected more than 1 value per channel when training, got input size "
-            f"{input.shape!r}"
+            f"Expected more than 1 value per channel when training, got input size {input.shape!r}"
         )
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         if t is not None and t.numel() != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
     if not training and (running_mean is None or running_var is None):
@@ -158,10 +186,14 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         )
     _check_float_params("batch_norm", input, running_mean, running_var, weight, bias)
     out = NativeBatchNorm.apply(
-        input, weight, bias,
+        input,
+        weight,
+        bias,
         running_mean=None if running_mean is None else running_mean._data,
         running_var=None if running_var is None else running_var._data,
-        training=training, momentum=momentum, eps=eps,
+        training=training,
+        momentum=momentum,
+        eps=eps,
     )
     if training:
         for t in (running_mean, running_var):
@@ -170,20 +202,29 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     return out
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
-              out: Tensor | None = None) -> Tensor:
+def normalize(
+    input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None
+) -> Tensor:
     """x / max(||x||_p, eps) along dim."""
     if input._data.dtype.kind != "f":
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {_scalar(input)}")
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as "
+            f"input. Got {_scalar(input)}"
+        )
     dim = _wrap_dim(dim, input.ndim)
     return Normalize.apply(input, p=float(p), dim=dim, eps=eps)
 
 
 # ----- embedding and encodings ----------------------------------------------------------
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
-              max_norm: float | None = None, norm_type: float = 2.0,
-              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
     """Rows of `weight` picked by integer indices; padding_idx rows get no gradient."""
     if input._data.dtype.kind not in "iu":
         from ..autograd.tensor import typename
@@ -207,8 +248,9 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         raise IndexError("index out of range in self")
     if max_norm is not None:
         _renorm_rows(weight, indices, max_norm, norm_type)
-    return Embedding.apply(weight, input, padding_idx=padding_idx,
-                           scale_grad_by_freq=scale_grad_by_freq)
+    return Embedding.apply(
+        weight, input, padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq
+    )
 
 
 def _renorm_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
@@ -241,8 +283,11 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 # ----- padding --------------------------------------------------------------------------
-_PAD_NODES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0",
-              "circular": "torch::autograd::CopySlices"}
+_PAD_NODES = {
+    "reflect": "ReflectionPad{}DBackward0",
+    "replicate": "ReplicationPad{}DBackward0",
+    "circular": "torch::autograd::CopySlices",
+}
 
 
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
@@ -253,10 +298,12 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     if len(pad) > 2 * input.ndim:
         raise RuntimeError(
             "Padding length should be less than or equal to two times the input dimension but "
-            f"got padding length {len(pad)} and input of dimension {input.ndim}")
+            f"got padding length {len(pad)} and input of dimension {input.ndim}"
+        )
     if mode == "constant":
-        for axis, lo, hi in ((input.ndim - 1 - i, pad[2 * i], pad[2 * i + 1])
-                             for i in range(len(pad) // 2)):
+        for axis, lo, hi in (
+            (input.ndim - 1 - i, pad[2 * i], pad[2 * i + 1]) for i in range(len(pad) // 2)
+        ):
             if input.shape[axis] + min(lo, 0) + min(hi, 0) < 0:
                 raise RuntimeError("narrow(): length must be non-negative.")
         return ConstantPadNd.apply(input, pad=pad, value=0 if value is None else value)
@@ -271,7 +318,8 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
             "Supported combinations for non-constant padding:\n"
             "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
             "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
-            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
     if mode == "reflect":
         for i in range(k):
             axis = input.ndim - 1 - i
@@ -279,13 +327,33 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
                 raise RuntimeError(
                     "Argument #4: Padding size should be less than the corresponding input "
                     f"dimension, but got: padding ({pad[2 * i]}, {pad[2 * i + 1]}) at dimension "
-                    f"{axis} of input {list(input.shape)}")
+                    f"{axis} of input {list(input.shape)}"
+                )
     node = named(GatherPad, _PAD_NODES[mode].format(k))
     return node.apply(input, pad=pad, mode=mode)
 
 
 __all__ = [
-    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "cosine_similarity", "dropout", "embedding", "group_norm", "huber_loss", "kl_div", "l1_loss", "layer_norm", "linear", "mse_loss",
-    "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "rms_norm", "smooth_l1_loss", *_activation_names,
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "cosine_similarity",
+    "dropout",
+    "embedding",
+    "group_norm",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "layer_norm",
+    "linear",
+    "mse_loss",
+    "nll_loss",
+    "normalize",
+    "one_hot",
+    "pad",
+    "pairwise_distance",
+    "rms_norm",
+    "smooth_l1_loss",
+    *_activation_names,
 ]

@@ -20,8 +20,10 @@ def _broadcast_shape(a: Tensor, b: Tensor) -> tuple:
         for i, (x, y) in enumerate(zip(a.shape[::-1], b.shape[::-1], strict=False)):
             if x != y and 1 not in (x, y):
                 dim = max(a.ndim, b.ndim) - 1 - i
-                raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor "
-                                   f"b ({y}) at non-singleton dimension {dim}") from None
+                raise RuntimeError(
+                    f"The size of tensor a ({x}) must match the size of tensor "
+                    f"b ({y}) at non-singleton dimension {dim}"
+                ) from None
         raise
 
 
@@ -31,8 +33,9 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return CosineSimilarity.apply(x1, x2, dim=_wrap_dim(dim, len(shape)), eps=eps)
 
 
-def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
-                      keepdim: bool = False) -> Tensor:
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
     """||x1 - x2 + eps||_p over the last dim."""
     _broadcast_shape(x1, x2)
     return PairwiseDistance.apply(x1, x2, p=float(p), eps=eps, keepdim=keepdim)

@@ -18,14 +18,29 @@ from ..autograd.tensor import Tensor
 from .functional_activation import log_softmax
 
 __all__ = [
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
-    "kl_div", "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "mse_loss",
+    "nll_loss",
+    "smooth_l1_loss",
 ]
 
 _WEIGHTED_NAMES = {"none": "MulBackward0", "sum": "SumBackward0", "mean": "DivBackward0"}
-_SCALAR_NAMES = {"Float": "float32", "Double": "float64", "Half": "float16", "Long": "int64",
-                 "Int": "int32", "Short": "int16", "Char": "int8", "Byte": "uint8",
-                 "Bool": "bool"}
+_SCALAR_NAMES = {
+    "Float": "float32",
+    "Double": "float64",
+    "Half": "float16",
+    "Long": "int64",
+    "Int": "int32",
+    "Short": "int16",
+    "Char": "int8",
+    "Byte": "uint8",
+    "Bool": "bool",
+}
 _SCALAR_OF = {v: k for k, v in _SCALAR_NAMES.items()}
 
 
@@ -41,7 +56,10 @@ def _warn_size(input: Tensor, target: Tensor) -> None:
         warnings.warn(
             f"Using a target size ({target.shape!r}) that is different to the input size "
             f"({input.shape!r}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=3)
+            "broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _scalar(t: Tensor) -> str:
@@ -54,11 +72,13 @@ def _promote(input: Tensor, target: Tensor, kind: str, reduction: str) -> tuple:
     if a != "f" and b != "f":
         if kind == "l1":
             if reduction == "mean":
-                raise RuntimeError("mean(): could not infer output dtype. Input dtype must be "
-                                   f"either a floating point or complex dtype. Got: "
-                                   f"{_scalar(input)}")
+                raise RuntimeError(
+                    "mean(): could not infer output dtype. Input dtype must be "
+                    f"either a floating point or complex dtype. Got: "
+                    f"{_scalar(input)}"
+                )
             return input, target
-        raise NotImplementedError(f'"{kind}_cpu" not implemented for \'{_scalar(input)}\'')
+        raise NotImplementedError(f"\"{kind}_cpu\" not implemented for '{_scalar(input)}'")
     if b != "f":
         target = target.to(input.dtype)
     elif a != "f":
@@ -66,8 +86,15 @@ def _promote(input: Tensor, target: Tensor, kind: str, reduction: str) -> tuple:
     return input, target
 
 
-def _pointwise(kind: str, name: str, input: Tensor, target: Tensor, reduction: str,
-               weight: Tensor | None = None, beta: float = 1.0) -> Tensor:
+def _pointwise(
+    kind: str,
+    name: str,
+    input: Tensor,
+    target: Tensor,
+    reduction: str,
+    weight: Tensor | None = None,
+    beta: float = 1.0,
+) -> Tensor:
     _warn_size(input, target)
     input, target = _promote(input, target, kind, reduction)
     # Weighted mse/l1 "mean" is sum(w l) / sum(w) in PyTorch; weighted huber is a plain mean.
@@ -79,39 +106,62 @@ def _pointwise(kind: str, name: str, input: Tensor, target: Tensor, reduction: s
         if reduction == "mean" and not weight_mean:
             name = "MeanBackward0"
     node = _losses.named(_losses._Pointwise, name)
-    return node.apply(input, target, weight, kind=kind, reduction=reduction, beta=beta,
-                      weight_mean=weight_mean)
+    return node.apply(
+        input, target, weight, kind=kind, reduction=reduction, beta=beta, weight_mean=weight_mean
+    )
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
     """Mean squared error (MseLossBackward0)."""
     reduction = _reduction(size_average, reduce, reduction)
     return _pointwise("mse", "MseLossBackward0", input, target, reduction, weight)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
     """Mean absolute error; PyTorch composes it, so its grad_fn is Mean/Sum/AbsBackward0."""
     reduction = _reduction(size_average, reduce, reduction)
     name = {"mean": "MeanBackward0", "sum": "SumBackward0", "none": "AbsBackward0"}[reduction]
     return _pointwise("l1", name, input, target, reduction, weight)
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
     """Quadratic below beta, linear above (SmoothL1LossBackward0); beta=0 is l1_loss."""
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0.0:
         return l1_loss(input, target, reduction=reduction)
-    return _pointwise("smooth_l1", "SmoothL1LossBackward0", input, target, reduction,
-                      beta=beta)
+    return _pointwise("smooth_l1", "SmoothL1LossBackward0", input, target, reduction, beta=beta)
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
-               weight: Tensor | None = None) -> Tensor:
+def huber_loss(
+    input: Tensor,
+    target: Tensor,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: Tensor | None = None,
+) -> Tensor:
     """0.5 d^2 below delta, delta (|d| - delta/2) above (HuberLossBackward0)."""
     reduction = _reduction(None, None, reduction)
     if delta <= 0:
@@ -119,8 +169,14 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     return _pointwise("huber", "HuberLossBackward0", input, target, reduction, weight, delta)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """BCE on probabilities (BinaryCrossEntropyBackward0); logs clamp at -100 like PyTorch."""
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
@@ -157,8 +213,10 @@ def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
     if input.ndim == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
     if input.ndim >= 2 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({target.shape[0]}).")
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target "
+            f"batch_size ({target.shape[0]})."
+        )
     if input.ndim <= 2 and target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input.ndim > 2:
@@ -175,8 +233,15 @@ def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
         raise RuntimeError(f"expected scalar type {_scalar(input)} but found {_scalar(weight)}")
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """Negative log-likelihood of class indices over log-probabilities (class dim 1)."""
     reduction = _reduction(size_average, reduce, reduction)
     _check_nll(input, target, weight)
@@ -189,15 +254,21 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     return node.apply(input, target, weight, ignore_index=ignore_index, reduction=reduction)
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                  size_average=None, ignore_index: int = -100, reduce=None,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """log_softmax over dim 1 (dim 0 for 1-D input) followed by nll_loss; the target is
     class indices, or class probabilities of the input's shape."""
     reduction = _reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(
-            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     classes = input.shape[class_dim]
     logp = log_softmax(input, class_dim)
@@ -208,21 +279,30 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         node = _losses.named(_losses.SoftTargetCrossEntropy, name)
         return node.apply(logp, target, weight, reduction=reduction)
     if target.shape == input.shape and target._data.dtype.kind != "f":
-        raise RuntimeError("Expected floating point type for target with class probabilities, "
-                           f"got {_scalar(target)}")
+        raise RuntimeError(
+            "Expected floating point type for target with class probabilities, "
+            f"got {_scalar(target)}"
+        )
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing <= 0:
         return nll
-    smooth = _losses.SmoothingLoss.apply(logp, target, weight, ignore_index=ignore_index,
-                                         reduction=reduction)
+    smooth = _losses.SmoothingLoss.apply(
+        logp, target, weight, ignore_index=ignore_index, reduction=reduction
+    )
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / classes)
 
 
 _KL_NAMES = {"mean": "MeanBackward0", "sum": "SumBackward0", "batchmean": "DivBackward0"}
 
 
-def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
-           reduction: str = "mean", log_target: bool = False) -> Tensor:
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
     """KL(target || exp(input)) pointwise: t (log t - input), or e^t (t - input) for
     log-space targets; 'batchmean' divides the sum by the batch size (the true KL)."""
     if size_average is not None or reduce is not None:
@@ -232,10 +312,14 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
             "reduction: 'mean' divides the total loss by both the batch size and the support "
             "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
             "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
-            "major release.", UserWarning, stacklevel=2)
+            "major release.",
+            UserWarning,
+            stacklevel=2,
+        )
     if reduction not in ("none", "mean", "sum", "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     name = _KL_NAMES.get(reduction, "MulBackward0" if log_target else "SubBackward0")
     batch = input.shape[0] if input.ndim else 1
-    return _losses.named(_losses.KlDiv, name).apply(input, target, reduction=reduction,
-                                                   log_target=log_target, batch=batch)
+    return _losses.named(_losses.KlDiv, name).apply(
+        input, target, reduction=reduction, log_target=log_target, batch=batch
+    )

@@ -155,11 +155,13 @@ class ForwardHooksMixin:
                         pass
             raise
 
-    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
-                                  with_kwargs: bool = False) -> RemovableHandle:
+    def register_forward_pre_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
         """`hook(module, args)` (or `(module, args, kwargs)`) runs before forward."""
-        handle = RemovableHandle(self._forward_pre_hooks,
-                                 extra_dict=self._forward_pre_hooks_with_kwargs)
+        handle = RemovableHandle(
+            self._forward_pre_hooks, extra_dict=self._forward_pre_hooks_with_kwargs
+        )
         self._forward_pre_hooks[handle.id] = hook
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs[handle.id] = True
@@ -167,9 +169,14 @@ class ForwardHooksMixin:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_forward_hook(self, hook: Callable, *, prepend: bool = False,
-                              with_kwargs: bool = False,
-                              always_call: bool = False) -> RemovableHandle:
+    def register_forward_hook(
+        self,
+        hook: Callable,
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
         """`hook(module, args, output)` runs after forward and may replace the output."""
         handle = RemovableHandle(
             self._forward_hooks,
@@ -184,8 +191,7 @@ class ForwardHooksMixin:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_full_backward_hook(self, hook: Callable, prepend: bool = False
-                                    ) -> RemovableHandle:
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """`hook(module, grad_input, grad_output)` runs once the gradients with respect to
         the module's positional tensor inputs are computed; it may return new grad_input."""
         handle = RemovableHandle(self._backward_hooks)
@@ -194,8 +200,9 @@ class ForwardHooksMixin:
             self._backward_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False
-                                        ) -> RemovableHandle:
+    def register_full_backward_pre_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
         """`hook(module, grad_output)` runs when the output gradients are known; it may
         return replacements for them."""
         handle = RemovableHandle(self._backward_pre_hooks)

@@ -16,6 +16,7 @@ from ..autograd.tensor import Tensor
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 
+
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """What `load_state_dict` returns: (missing_keys, unexpected_keys)."""
 
@@ -84,8 +85,9 @@ class StateDictMixin:
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
-                module.state_dict(destination=destination, prefix=prefix + name + ".",
-                                  keep_vars=keep_vars)
+                module.state_dict(
+                    destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars
+                )
         for hook in self._state_dict_hooks.values():
             result = hook(self, destination, prefix, local_metadata)
             if getattr(hook, "_from_public_api", False):
@@ -95,15 +97,27 @@ class StateDictMixin:
                 destination = result
         return destination
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs) -> None:
+    def _load_from_state_dict(
+        self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+    ) -> None:
         """Copy this module's own entries from state_dict; record what is missing or extra."""
         for hook in self._load_state_dict_pre_hooks.values():
-            hook(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                 unexpected_keys, error_msgs)
+            hook(
+                self,
+                state_dict,
+                prefix,
+                local_metadata,
+                strict,
+                missing_keys,
+                unexpected_keys,
+                error_msgs,
+            )
         local_state = {k: v for k, v in self._parameters.items() if v is not None}
-        local_state.update((k, v) for k, v in self._buffers.items()
-                           if v is not None and k not in self._non_persistent_buffers_set)
+        local_state.update(
+            (k, v)
+            for k, v in self._buffers.items()
+            if v is not None and k not in self._non_persistent_buffers_set
+        )
         assign = local_metadata.get("assign_to_params_buffers", False)
         for name, param in local_state.items():
             key = prefix + name
@@ -138,9 +152,12 @@ class StateDictMixin:
         if strict:
             for key in state_dict:
                 if key.startswith(prefix) and key != extra_key:
-                    head = key[len(prefix):].split(".", 1)
-                    if (head[0] not in self._modules) if len(head) > 1 \
-                            else (head[0] not in local_state):
+                    head = key[len(prefix) :].split(".", 1)
+                    if (
+                        (head[0] not in self._modules)
+                        if len(head) > 1
+                        else (head[0] not in local_state)
+                    ):
                         unexpected_keys.append(key)
 
     def _copy_into(self, name: str, param: Tensor, value: Tensor, assign: bool) -> None:
@@ -149,9 +166,11 @@ class StateDictMixin:
 
         if assign:
             if isinstance(param, Parameter):
-                value = Parameter(value, requires_grad=param.requires_grad) \
-                    if not isinstance(value, Parameter) else value.requires_grad_(
-                        param.requires_grad)
+                value = (
+                    Parameter(value, requires_grad=param.requires_grad)
+                    if not isinstance(value, Parameter)
+                    else value.requires_grad_(param.requires_grad)
+                )
             setattr(self, name, value)
             return
         with no_grad():
@@ -171,34 +190,62 @@ class StateDictMixin:
         error_msgs: list = []
         metadata = getattr(state_dict, "_metadata", None)
         state_dict = OrderedDict(state_dict)
-        self._load_recursive(state_dict, "", metadata, assign, missing_keys, unexpected_keys,
-                             error_msgs)
+        self._load_recursive(
+            state_dict, "", metadata, assign, missing_keys, unexpected_keys, error_msgs
+        )
         if strict:
             if unexpected_keys:
-                error_msgs.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in unexpected_keys)))
+                error_msgs.insert(
+                    0,
+                    "Unexpected key(s) in state_dict: {}. ".format(
+                        ", ".join(f'"{k}"' for k in unexpected_keys)
+                    ),
+                )
             if missing_keys:
-                error_msgs.insert(0, "Missing key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in missing_keys)))
+                error_msgs.insert(
+                    0,
+                    "Missing key(s) in state_dict: {}. ".format(
+                        ", ".join(f'"{k}"' for k in missing_keys)
+                    ),
+                )
         if error_msgs:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                type(self).__name__, "\n\t".join(error_msgs)))
+            raise RuntimeError(
+                "Error(s) in loading state_dict for {}:\n\t{}".format(
+                    type(self).__name__, "\n\t".join(error_msgs)
+                )
+            )
         return _IncompatibleKeys(missing_keys, unexpected_keys)
 
-    def _load_recursive(self, local_state_dict, prefix, metadata, assign, missing_keys,
-                        unexpected_keys, error_msgs) -> None:
+    def _load_recursive(
+        self, local_state_dict, prefix, metadata, assign, missing_keys, unexpected_keys, error_msgs
+    ) -> None:
         local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
         if assign:
             local_metadata["assign_to_params_buffers"] = assign
-        self._load_from_state_dict(local_state_dict, prefix, local_metadata, True,
-                                   missing_keys, unexpected_keys, error_msgs)
+        self._load_from_state_dict(
+            local_state_dict,
+            prefix,
+            local_metadata,
+            True,
+            missing_keys,
+            unexpected_keys,
+            error_msgs,
+        )
         for name, child in self._modules.items():
             if child is not None:
                 child_prefix = prefix + name + "."
-                child_state = {k: v for k, v in local_state_dict.items()
-                               if k.startswith(child_prefix)}
-                child._load_recursive(child_state, child_prefix, metadata, assign,
-                                      missing_keys, unexpected_keys, error_msgs)
+                child_state = {
+                    k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)
+                }
+                child._load_recursive(
+                    child_state,
+                    child_prefix,
+                    metadata,
+                    assign,
+                    missing_keys,
+                    unexpected_keys,
+                    error_msgs,
+                )
         incompatible = _IncompatibleKeys(missing_keys, unexpected_keys)
         for hook in self._load_state_dict_post_hooks.values():
             if hook(self, incompatible) is not None:

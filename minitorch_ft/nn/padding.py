@@ -83,8 +83,16 @@ class _GatherPadNd(Module):
 
 
 def _gather_pad(name: str, dims: int, mode: str) -> type:
-    return type(name, (_GatherPadNd,), {"_dims": dims, "_mode": mode, "__module__": __name__,
-                                        "__doc__": f"{mode} padding of the last {dims} dim(s)."})
+    return type(
+        name,
+        (_GatherPadNd,),
+        {
+            "_dims": dims,
+            "_mode": mode,
+            "__module__": __name__,
+            "__doc__": f"{mode} padding of the last {dims} dim(s).",
+        },
+    )
 
 
 ReflectionPad1d = _gather_pad("ReflectionPad1d", 1, "reflect")

@@ -65,8 +65,10 @@ class ParameterList(Module):
 
     def extend(self, values: Iterable) -> ParameterList:
         if not isinstance(values, Iterable) or isinstance(values, Tensor):
-            raise TypeError("ParameterList.extend should be called with an iterable, but got "
-                            + type(values).__name__)
+            raise TypeError(
+                "ParameterList.extend should be called with an iterable, but got "
+                + type(values).__name__
+            )
         for value in values:
             self.append(value)
         return self
@@ -151,8 +153,10 @@ class ParameterDict(Module):
 
     def update(self, parameters) -> None:
         if not isinstance(parameters, Iterable):
-            raise TypeError("ParametersDict.update should be called with an iterable of "
-                            "key/value pairs, but got " + type(parameters).__name__)
+            raise TypeError(
+                "ParametersDict.update should be called with an iterable of "
+                "key/value pairs, but got " + type(parameters).__name__
+            )
         if isinstance(parameters, (OrderedDict, ParameterDict)):
             pairs = list(parameters.items())
         elif isinstance(parameters, Mapping):
@@ -161,8 +165,10 @@ class ParameterDict(Module):
             pairs = list(parameters)
         for j, pair in enumerate(pairs):
             if len(pair) != 2:
-                raise ValueError(f"ParameterDict update sequence element #{j} has length "
-                                 f"{len(pair)}; 2 is required")
+                raise ValueError(
+                    f"ParameterDict update sequence element #{j} has length "
+                    f"{len(pair)}; 2 is required"
+                )
             self[pair[0]] = pair[1]
 
     def extra_repr(self) -> str:

@@ -29,15 +29,15 @@ def _norm(array: np.ndarray, norm_type: float) -> np.ndarray:
     return (a**norm_type).sum() ** (1.0 / norm_type)
 
 
-def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False,
-                   foreach: bool | None = None) -> Tensor:
+def get_total_norm(
+    tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False, foreach: bool | None = None
+) -> Tensor:
     """The norm of all tensors together, as if concatenated into one vector."""
     tensors = _as_list(tensors)
     norm_type = float(norm_type)
     if not tensors:
         return Tensor._wrap(np.zeros((), np.float32))
-    norms = np.stack([_norm(t._data, norm_type).astype(tensors[0]._data.dtype)
-                      for t in tensors])
+    norms = np.stack([_norm(t._data, norm_type).astype(tensors[0]._data.dtype) for t in tensors])
     total = np.asarray(_norm(norms, norm_type), dtype=tensors[0]._data.dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
@@ -48,8 +48,13 @@ def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = F
     return Tensor._wrap(total)
 
 
-def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+def clip_grad_norm_(
+    parameters,
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
     """Scale all gradients in place so their joint norm is at most max_norm.
 
     Returns the norm before clipping. Like PyTorch, the gradients are always multiplied
@@ -59,8 +64,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         is_generator = isinstance(parameters, types.GeneratorType)
         parameters = list(parameters)
         if is_generator and not parameters:
-            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.",
-                          stacklevel=2)
+            warnings.warn(
+                "`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=2
+            )
     grads = [p._grad for p in _as_list(parameters) if p._grad is not None]
     total = get_total_norm(grads, norm_type, error_if_nonfinite)
     if not grads:
@@ -77,8 +83,9 @@ def _scale_grads(grads: list, max_norm: float, total: Tensor) -> None:
             g._version.value += 1
 
 
-def clip_grads_with_norm_(parameters, max_norm: float, total_norm: Tensor,
-                          foreach: bool | None = None) -> None:
+def clip_grads_with_norm_(
+    parameters, max_norm: float, total_norm: Tensor, foreach: bool | None = None
+) -> None:
     """Scale gradients by min(1, max_norm / (total_norm + 1e-6)) for a norm computed
     elsewhere (e.g. by `get_total_norm`), in place."""
     grads = [p._grad for p in _as_list(parameters) if p._grad is not None]
@@ -109,9 +116,10 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     pointer = 0
     for param in parameters:
         n = param.numel()
-        chunk = vec._data[pointer:pointer + n]
+        chunk = vec._data[pointer : pointer + n]
         if chunk.size != n:
             raise RuntimeError(
-                f"shape '{list(param.shape)}' is invalid for input of size {chunk.size}")
+                f"shape '{list(param.shape)}' is invalid for input of size {chunk.size}"
+            )
         param._data = chunk.reshape(param.shape)
         pointer += n

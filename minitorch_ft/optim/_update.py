@@ -31,8 +31,9 @@ def check_fused(fused, foreach, differentiable) -> None:
         raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
-def decayed_grad(grad: np.ndarray, param: np.ndarray, weight_decay: float, maximize: bool,
-                 out: np.ndarray) -> np.ndarray:
+def decayed_grad(
+    grad: np.ndarray, param: np.ndarray, weight_decay: float, maximize: bool, out: np.ndarray
+) -> np.ndarray:
     """`(-grad if maximize else grad) + weight_decay * param`, leaving `grad` untouched.
 
     Returns `grad` itself when there is nothing to add (no copy).
@@ -64,8 +65,9 @@ def addcmul_square_(target: np.ndarray, grad: np.ndarray, value: float, tmp: np.
     np.add(target, tmp, out=target)
 
 
-def addcdiv_(param: np.ndarray, num: np.ndarray, denom: np.ndarray, value: float,
-             tmp: np.ndarray) -> None:
+def addcdiv_(
+    param: np.ndarray, num: np.ndarray, denom: np.ndarray, value: float, tmp: np.ndarray
+) -> None:
     """`param.addcdiv_(num, denom, value=value)`: param + (value * num) / denom.
 
     `tmp` may be `num` itself but must not be `denom`.

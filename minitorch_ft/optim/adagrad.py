@@ -26,10 +26,20 @@ class Adagrad(Optimizer):
     even a parameter that never gets a gradient has an entry; it still never moves.
     """
 
-    def __init__(self, params: Iterable, lr: float | Tensor = 1e-2, lr_decay: float = 0,
-                 weight_decay: float = 0, initial_accumulator_value: float = 0,
-                 eps: float = 1e-10, foreach: bool | None = None, *, maximize: bool = False,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(
+        self,
+        params: Iterable,
+        lr: float | Tensor = 1e-2,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
+        eps: float = 1e-10,
+        foreach: bool | None = None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
         check_tensor_lr(lr)
         if not 0.0 <= to_scalar(lr):
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -44,9 +54,15 @@ class Adagrad(Optimizer):
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
         defaults = {
-            "lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
-            "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
-            "maximize": maximize, "differentiable": differentiable, "fused": fused,
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
         }
         super().__init__(params, defaults)
         check_fused(fused, foreach, differentiable)
@@ -57,9 +73,7 @@ class Adagrad(Optimizer):
     def _init_state(self, p: Tensor, group: dict) -> None:
         state = self.state[p]
         state["step"] = new_step()
-        state["sum"] = Tensor._wrap(
-            np.full_like(p._data, group["initial_accumulator_value"])
-        )
+        state["sum"] = Tensor._wrap(np.full_like(p._data, group["initial_accumulator_value"]))
 
     def step(self, closure: Callable[[], float] | None = None):
         """One Adagrad update of every parameter that has a gradient."""
@@ -72,8 +86,9 @@ class Adagrad(Optimizer):
         step = bump_step(state["step"])
         clr = to_scalar(group["lr"]) / (1 + (step - 1) * group["lr_decay"])
         arrays = [p._data, p._grad._data, state["sum"]._data]
-        self._apply(_adagrad_kernel, arrays, clr, group["eps"], group["weight_decay"],
-                    group["maximize"])
+        self._apply(
+            _adagrad_kernel, arrays, clr, group["eps"], group["weight_decay"], group["maximize"]
+        )
         p._version.value += 1
 
 

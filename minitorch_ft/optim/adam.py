@@ -29,12 +29,22 @@ class Adam(Optimizer):
     and `max_exp_avg_sq` with amsgrad. `decoupled_weight_decay=True` is AdamW.
     """
 
-    def __init__(self, params: Iterable, lr: float | Tensor = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, amsgrad: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
-                 differentiable: bool = False, fused: bool | None = None,
-                 decoupled_weight_decay: bool = False) -> None:
+    def __init__(
+        self,
+        params: Iterable,
+        lr: float | Tensor = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
         check_tensor_lr(lr)
         if not 0.0 <= to_scalar(lr):
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -54,10 +64,17 @@ class Adam(Optimizer):
             if isinstance(beta, Tensor) and beta.numel() != 1:
                 raise ValueError(f"Tensor betas[{i}] must be 1-element")
         defaults = {
-            "lr": lr, "betas": tuple(to_scalar(b) for b in betas), "eps": eps,
-            "weight_decay": weight_decay, "amsgrad": amsgrad, "maximize": maximize,
-            "foreach": foreach, "capturable": capturable, "differentiable": differentiable,
-            "fused": fused, "decoupled_weight_decay": decoupled_weight_decay,
+            "lr": lr,
+            "betas": tuple(to_scalar(b) for b in betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
         check_fused(fused, foreach, differentiable)
@@ -81,16 +98,39 @@ class Adam(Optimizer):
         if weight_decay != 0 and group["decoupled_weight_decay"]:
             weight_decay, decay = 0, 1 - lr * weight_decay  # AdamW: shrink the weights instead
         max_sq = state["max_exp_avg_sq"]._data if group["amsgrad"] else None
-        arrays = [p._data, p._grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data,
-                  max_sq]
-        self._apply(_adam_kernel, arrays, beta1, beta2, lr / (1 - beta1**step),
-                    (1 - beta2**step) ** 0.5, group["eps"], weight_decay, decay,
-                    group["maximize"])
+        arrays = [p._data, p._grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data, max_sq]
+        self._apply(
+            _adam_kernel,
+            arrays,
+            beta1,
+            beta2,
+            lr / (1 - beta1**step),
+            (1 - beta2**step) ** 0.5,
+            group["eps"],
+            weight_decay,
+            decay,
+            group["maximize"],
+        )
         p._version.value += 1
 
 
-def _adam_kernel(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, s1, s2, beta1, beta2,
-                 step_size, bias_correction2_sqrt, eps, weight_decay, decay, maximize) -> None:
+def _adam_kernel(
+    param,
+    grad,
+    exp_avg,
+    exp_avg_sq,
+    max_exp_avg_sq,
+    s1,
+    s2,
+    beta1,
+    beta2,
+    step_size,
+    bias_correction2_sqrt,
+    eps,
+    weight_decay,
+    decay,
+    maximize,
+) -> None:
     """One Adam update of (slices of) a parameter, in torch's order of operations."""
     if decay != 1.0:
         np.multiply(param, decay, out=param)

@@ -198,8 +198,12 @@ class Optimizer:
         s1, s2 = self._scratch(param.dtype, step)
         for start in range(0, n, step):
             stop = min(start + step, n)
-            kernel(*[None if f is None else f[start:stop] for f in flat],
-                   s1[: stop - start], s2[: stop - start], *scalars)
+            kernel(
+                *[None if f is None else f[start:stop] for f in flat],
+                s1[: stop - start],
+                s2[: stop - start],
+                *scalars,
+            )
 
     def _scratch_like(self, param: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Two work arrays shaped like `param`, cached by (dtype, shape): a small step's
@@ -208,7 +212,8 @@ class Optimizer:
         pair = self._scratch_views.get(key)
         if pair is None:
             pair = self._scratch_views[key] = tuple(
-                buf.reshape(param.shape) for buf in self._scratch(param.dtype, param.size))
+                buf.reshape(param.shape) for buf in self._scratch(param.dtype, param.size)
+            )
         return pair
 
     def _scratch(self, dtype: np.dtype, size: int) -> list[np.ndarray]:
@@ -268,13 +273,20 @@ class Optimizer:
         saved_groups = [_copy_plain(g) for g in state_dict["param_groups"]]
         if len(groups) != len(saved_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
-        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups, strict=True)):
+        if any(
+            len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups, strict=True)
+        ):
             raise ValueError(
                 "loaded state dict contains a parameter group that doesn't match the size of "
                 "optimizer's group"
             )
-        id_map = dict(zip(chain.from_iterable(s["params"] for s in saved_groups),
-                          chain.from_iterable(g["params"] for g in groups), strict=True))
+        id_map = dict(
+            zip(
+                chain.from_iterable(s["params"] for s in saved_groups),
+                chain.from_iterable(g["params"] for g in groups),
+                strict=True,
+            )
+        )
         state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
         for key, value in state_dict["state"].items():
             if isinstance(key, str) and key.isdigit():

@@ -29,11 +29,20 @@ class RMSprop(Optimizer):
     State: `step`, `square_avg`, then `momentum_buffer` and `grad_avg` when enabled.
     """
 
-    def __init__(self, params: Iterable, lr: float | Tensor = 1e-2, alpha: float = 0.99,
-                 eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
-                 centered: bool = False, capturable: bool = False,
-                 foreach: bool | None = None, maximize: bool = False,
-                 differentiable: bool = False) -> None:
+    def __init__(
+        self,
+        params: Iterable,
+        lr: float | Tensor = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
         check_tensor_lr(lr)
         if not 0.0 <= to_scalar(lr):
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -46,9 +55,16 @@ class RMSprop(Optimizer):
         if not 0.0 <= alpha:
             raise ValueError(f"Invalid alpha value: {alpha}")
         defaults = {
-            "lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
-            "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
-            "maximize": maximize, "differentiable": differentiable,
+            "lr": lr,
+            "momentum": momentum,
+            "alpha": alpha,
+            "eps": eps,
+            "centered": centered,
+            "weight_decay": weight_decay,
+            "capturable": capturable,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
         }
         super().__init__(params, defaults)
         check_fused(None, foreach, differentiable)
@@ -71,13 +87,22 @@ class RMSprop(Optimizer):
         buf = state["momentum_buffer"]._data if momentum > 0 else None
         grad_avg = state["grad_avg"]._data if group["centered"] else None
         arrays = [p._data, p._grad._data, state["square_avg"]._data, buf, grad_avg]
-        self._apply(_rmsprop_kernel, arrays, to_scalar(group["lr"]), alpha, group["eps"],
-                    group["weight_decay"], momentum, group["maximize"])
+        self._apply(
+            _rmsprop_kernel,
+            arrays,
+            to_scalar(group["lr"]),
+            alpha,
+            group["eps"],
+            group["weight_decay"],
+            momentum,
+            group["maximize"],
+        )
         p._version.value += 1
 
 
-def _rmsprop_kernel(param, grad, square_avg, buf, grad_avg, s1, s2, lr, alpha, eps,
-                    weight_decay, momentum, maximize) -> None:
+def _rmsprop_kernel(
+    param, grad, square_avg, buf, grad_avg, s1, s2, lr, alpha, eps, weight_decay, momentum, maximize
+) -> None:
     """One RMSprop update of (slices of) a parameter, in torch's order of operations."""
     d = decayed_grad(grad, param, weight_decay, maximize, s1)
     np.multiply(square_avg, alpha, out=square_avg)

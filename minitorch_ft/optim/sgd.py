@@ -19,10 +19,20 @@ class SGD(Optimizer):
     nesterov uses g + mu * buf; parameters without a gradient are skipped entirely.
     """
 
-    def __init__(self, params: Iterable, lr: float | Tensor = 1e-3, momentum: float = 0,
-                 dampening: float = 0, weight_decay: float | Tensor = 0, nesterov: bool = False,
-                 *, maximize: bool = False, foreach: bool | None = None,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(
+        self,
+        params: Iterable,
+        lr: float | Tensor = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float | Tensor = 0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
         check_tensor_lr(lr)
         if to_scalar(lr) < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -31,9 +41,15 @@ class SGD(Optimizer):
         if to_scalar(weight_decay) < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         defaults = {
-            "lr": lr, "momentum": momentum, "dampening": dampening,
-            "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
-            "foreach": foreach, "differentiable": differentiable, "fused": fused,
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
         }
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
@@ -61,14 +77,24 @@ class SGD(Optimizer):
                             buf_tensor = state["momentum_buffer"] = zeros_state(p)
                             first = True
                         buf = buf_tensor._data
-                    self._apply(_sgd_kernel, [p._data, grad._data, buf], lr, weight_decay,
-                                momentum, dampening, nesterov, maximize, first)
+                    self._apply(
+                        _sgd_kernel,
+                        [p._data, grad._data, buf],
+                        lr,
+                        weight_decay,
+                        momentum,
+                        dampening,
+                        nesterov,
+                        maximize,
+                        first,
+                    )
                     p._version.value += 1
         return loss
 
 
-def _sgd_kernel(param, grad, buf, s1, s2, lr, weight_decay, momentum, dampening, nesterov,
-                maximize, first) -> None:
+def _sgd_kernel(
+    param, grad, buf, s1, s2, lr, weight_decay, momentum, dampening, nesterov, maximize, first
+) -> None:
     """The update on (slices of) one parameter; `buf` is None without momentum."""
     d = decayed_grad(grad, param, weight_decay, maximize, s1)
     if buf is not None:

@@ -41,12 +41,21 @@ ACTIVATIONS = {
 }
 
 GRAD_FN = {
-    "relu": "ReluBackward0", "relu6": "HardtanhBackward0", "leaky_relu": "LeakyReluBackward0",
-    "elu": "EluBackward0", "selu": "EluBackward0", "celu": "CeluBackward0",
-    "gelu": "GeluBackward0", "silu": "SiluBackward0", "mish": "MishBackward0",
-    "softplus": "SoftplusBackward0", "logsigmoid": "LogSigmoidBackward0",
-    "softsign": "DivBackward0", "tanhshrink": "SubBackward0",
-    "hardshrink": "HardshrinkBackward0", "softshrink": "SoftshrinkBackward0",
+    "relu": "ReluBackward0",
+    "relu6": "HardtanhBackward0",
+    "leaky_relu": "LeakyReluBackward0",
+    "elu": "EluBackward0",
+    "selu": "EluBackward0",
+    "celu": "CeluBackward0",
+    "gelu": "GeluBackward0",
+    "silu": "SiluBackward0",
+    "mish": "MishBackward0",
+    "softplus": "SoftplusBackward0",
+    "logsigmoid": "LogSigmoidBackward0",
+    "softsign": "DivBackward0",
+    "tanhshrink": "SubBackward0",
+    "hardshrink": "HardshrinkBackward0",
+    "softshrink": "SoftshrinkBackward0",
 }
 
 
@@ -69,8 +78,9 @@ def test_values_against_formulas():
     xs = np.linspace(-4, 4, 17)
     x = mt.tensor(xs, dtype=mt.float64)
     erf = np.vectorize(math.erf)
-    np.testing.assert_allclose(act.gelu(x).numpy(), 0.5 * xs * (1 + erf(xs / math.sqrt(2))),
-                               rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(
+        act.gelu(x).numpy(), 0.5 * xs * (1 + erf(xs / math.sqrt(2))), rtol=1e-14, atol=1e-15
+    )
     tanh_form = 0.5 * xs * (1 + np.tanh(math.sqrt(2 / math.pi) * (xs + 0.044715 * xs**3)))
     np.testing.assert_allclose(act.gelu(x, approximate="tanh").numpy(), tanh_form, rtol=1e-14)
     np.testing.assert_allclose(act.silu(x).numpy(), xs / (1 + np.exp(-xs)), rtol=1e-14)
@@ -136,9 +146,22 @@ def test_argument_errors():
 
 
 # ----- inplace= -----------------------------------------------------------------------------
-@pytest.mark.parametrize("fn", [act.relu, act.relu6, act.leaky_relu, act.elu, act.silu,
-                                act.hardtanh, act.hardswish, act.hardsigmoid, act.mish,
-                                act.selu, act.celu])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        act.relu,
+        act.relu6,
+        act.leaky_relu,
+        act.elu,
+        act.silu,
+        act.hardtanh,
+        act.hardswish,
+        act.hardsigmoid,
+        act.mish,
+        act.selu,
+        act.celu,
+    ],
+)
 def test_inplace_variants_write_into_the_input(fn):
     data = np.array([-1.5, 0.5, 2.0], dtype=np.float32)
     expected = fn(mt.tensor(data)).numpy()
@@ -168,8 +191,9 @@ def test_relu_output_modified_in_place_is_detected():
 
 
 # ----- softmax ------------------------------------------------------------------------------
-@pytest.mark.parametrize("shape,dim", [((4,), 0), ((2, 3), 1), ((2, 3), 0), ((2, 3), -1),
-                                       ((2, 2, 3), 1), ((), 0)])
+@pytest.mark.parametrize(
+    "shape,dim", [((4,), 0), ((2, 3), 1), ((2, 3), 0), ((2, 3), -1), ((2, 2, 3), 1), ((), 0)]
+)
 def test_softmax_gradients(shape, dim):
     x = leaf(shape, seed=3, low=-3, high=3)
     check_grad(lambda t: mt.softmax(t, dim), x)
@@ -198,8 +222,10 @@ def test_softmax_names_dtypes_and_dims():
     assert mt.softmax(mt.tensor([1, 2]), 0, dtype=mt.float32).dtype == mt.float32
     assert mt.softmax(mt.tensor(3.0), 0).item() == 1.0
     assert mt.softmax(mt.zeros(0, 3), 0).shape == (0, 3)
-    with pytest.raises(IndexError, match=re.escape(
-            "Dimension out of range (expected to be in range of [-2, 1], but got 2)")):
+    with pytest.raises(
+        IndexError,
+        match=re.escape("Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+    ):
         mt.softmax(x, 2)
     with pytest.raises(NotImplementedError, match="softmax_lastdim_kernel_impl"):
         mt.softmax(mt.tensor([1, 2]), 0)

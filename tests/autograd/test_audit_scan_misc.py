@@ -16,8 +16,10 @@ CASES = {
     "nansum": (lambda x: mt.nansum(x, 1), [(2, 3)]),
     "nanmean": (lambda x: mt.nanmean(x, 0), [(2, 3)]),
     "diff": (lambda x: mt.diff(x, n=2, dim=1), [(2, 5)]),
-    "meshgrid": (lambda a, b: mt.meshgrid(a, b, indexing="xy")[0] * mt.meshgrid(a, b)[1].t(),
-                 [(2,), (3,)]),
+    "meshgrid": (
+        lambda a, b: mt.meshgrid(a, b, indexing="xy")[0] * mt.meshgrid(a, b)[1].t(),
+        [(2,), (3,)],
+    ),
     "repeat_interleave": (lambda x: x.repeat_interleave(2, dim=0), [(2, 3)]),
     "repeat_interleave_t": (lambda x: x.repeat_interleave(mt.tensor([1, 0, 2]), dim=1), [(2, 3)]),
     "take_along_dim": (lambda x: mt.take_along_dim(x, mt.tensor([[0, 2, 2]]), 1), [(2, 3)]),

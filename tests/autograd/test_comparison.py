@@ -10,8 +10,14 @@ import pytest
 
 import minitorch_ft as mt
 
-OPS = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
-       "gt": operator.gt, "ge": operator.ge}
+OPS = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
@@ -29,8 +35,13 @@ def test_comparisons_return_bool_and_match_numpy(name):
 
 def test_aliases():
     a, b = mt.tensor([1, 2, 3]), mt.tensor([2, 2, 2])
-    pairs = [(mt.greater, mt.gt), (mt.greater_equal, mt.ge), (mt.less, mt.lt),
-             (mt.less_equal, mt.le), (mt.not_equal, mt.ne)]
+    pairs = [
+        (mt.greater, mt.gt),
+        (mt.greater_equal, mt.ge),
+        (mt.less, mt.lt),
+        (mt.less_equal, mt.le),
+        (mt.not_equal, mt.ne),
+    ]
     for alias, fn in pairs:
         assert alias(a, b).tolist() == fn(a, b).tolist()
     assert a.greater(b).tolist() == [False, False, True]
@@ -42,7 +53,9 @@ def test_comparison_promotes_like_torch():
     assert (mt.tensor([1, 2]) < 2.5).tolist() == [True, True]
     assert (mt.tensor([1, 2]) > mt.tensor([True, False])).tolist() == [False, True]
     assert (mt.tensor([1.0, 2.0]) == mt.tensor([1.0, 2.0], dtype=mt.float64)).tolist() == [
-        True, True]
+        True,
+        True,
+    ]
 
 
 def test_eq_with_non_tensor_objects():
@@ -52,11 +65,16 @@ def test_eq_with_non_tensor_objects():
     assert (t == "a") is False
     assert (t == [1, 2]) is False  # torch does not convert lists in ==
     assert (t == np.array([1, 2])).tolist() == [True, True]
-    with pytest.raises(TypeError, match="'<' not supported between instances of 'Tensor' and "
-                                        "'NoneType'"):
+    with pytest.raises(
+        TypeError, match="'<' not supported between instances of 'Tensor' and 'NoneType'"
+    ):
         t < None  # noqa: B015
-    with pytest.raises(TypeError, match=re.escape("eq() received an invalid combination of "
-                                                  "arguments - got (Tensor, NoneType)")):
+    with pytest.raises(
+        TypeError,
+        match=re.escape(
+            "eq() received an invalid combination of arguments - got (Tensor, NoneType)"
+        ),
+    ):
         mt.eq(t, None)
 
 
@@ -67,9 +85,13 @@ def test_tensors_stay_hashable():
 
 
 def test_shape_mismatch_error():
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "The size of tensor a (2) must match the size of tensor b (3) at non-singleton "
-            "dimension 0")):
+            "dimension 0"
+        ),
+    ):
         mt.zeros(2) == mt.zeros(3)  # noqa: B015
 
 
@@ -111,8 +133,10 @@ def test_logical_ops():
     assert mt.logical_xor(a, b).tolist() == [False, True, False, True]
     assert mt.logical_not(a).tolist() == [True, False, False, True]
     assert a.logical_not().dtype == mt.bool
-    with pytest.raises(TypeError, match=re.escape(
-            "logical_and(): argument 'other' (position 2) must be Tensor, not int")):
+    with pytest.raises(
+        TypeError,
+        match=re.escape("logical_and(): argument 'other' (position 2) must be Tensor, not int"),
+    ):
         mt.logical_and(a, 1)
 
 
@@ -127,11 +151,14 @@ def test_bitwise_ops_and_operators():
     assert (b ^ i).dtype == mt.int64
     i32 = mt.tensor([1, 2], dtype=mt.int32)
     assert (i32 | 3).dtype == mt.int32 and (i32 | mt.tensor(3)).dtype == mt.int32
-    with pytest.raises(NotImplementedError, match="\"bitwise_or_cpu\" not implemented for "
-                                                  "'Float'"):
+    with pytest.raises(NotImplementedError, match="\"bitwise_or_cpu\" not implemented for 'Float'"):
         mt.tensor([1.0]) | 1
-    with pytest.raises(TypeError, match=re.escape("~ (operator.invert) is only implemented on "
-                                                  "integer and Boolean-type tensors")):
+    with pytest.raises(
+        TypeError,
+        match=re.escape(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        ),
+    ):
         ~mt.tensor([1.0])
 
 
@@ -144,7 +171,8 @@ def test_masks_feed_where_and_arithmetic():
 
 
 def test_bitwise_not_function_and_operator_errors_differ_like_torch():
-    with pytest.raises(NotImplementedError, match="\"bitwise_not_cpu\" not implemented for "
-                                                  "'Float'"):
+    with pytest.raises(
+        NotImplementedError, match="\"bitwise_not_cpu\" not implemented for 'Float'"
+    ):
         mt.bitwise_not(mt.tensor([1.0]))
     assert mt.bitwise_not(mt.tensor([0, 5])).tolist() == [-1, -6]

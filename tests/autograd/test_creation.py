@@ -10,12 +10,22 @@ import pytest
 import minitorch_ft as mt
 
 
-@pytest.mark.parametrize(("data", "dtype"), [
-    (1.5, mt.float32), (1, mt.int64), (True, mt.bool), ([1, 2.5], mt.float32),
-    ([[1, 2], [3, 4]], mt.int64), ([True, False], mt.bool), ([], mt.float32),
-    (np.array([1.5]), mt.float64), (np.array([1], dtype=np.int32), mt.int32),
-    (np.float64(2.5), mt.float64), (np.int32(3), mt.int32),
-])
+@pytest.mark.parametrize(
+    ("data", "dtype"),
+    [
+        (1.5, mt.float32),
+        (1, mt.int64),
+        (True, mt.bool),
+        ([1, 2.5], mt.float32),
+        ([[1, 2], [3, 4]], mt.int64),
+        ([True, False], mt.bool),
+        ([], mt.float32),
+        (np.array([1.5]), mt.float64),
+        (np.array([1], dtype=np.int32), mt.int32),
+        (np.float64(2.5), mt.float64),
+        (np.int32(3), mt.int32),
+    ],
+)
 def test_tensor_dtype_inference(data, dtype):
     assert mt.tensor(data).dtype == dtype
 
@@ -30,13 +40,16 @@ def test_tensor_copies_and_casts():
     assert mt.tensor([1e300]).tolist() == [float("inf")]  # float32 overflow, silently
 
 
-@pytest.mark.parametrize(("data", "error", "text"), [
-    ([[1, 2], [3]], ValueError, "expected sequence of length 2 at dim 1 (got 1)"),
-    ([[1], 2], TypeError, "not a sequence"),
-    (None, RuntimeError, "Could not infer dtype of NoneType"),
-    ([1, None], RuntimeError, "Could not infer dtype of NoneType"),
-    ("a", TypeError, "new(): invalid data type 'str'"),
-])
+@pytest.mark.parametrize(
+    ("data", "error", "text"),
+    [
+        ([[1, 2], [3]], ValueError, "expected sequence of length 2 at dim 1 (got 1)"),
+        ([[1], 2], TypeError, "not a sequence"),
+        (None, RuntimeError, "Could not infer dtype of NoneType"),
+        ([1, None], RuntimeError, "Could not infer dtype of NoneType"),
+        ("a", TypeError, "new(): invalid data type 'str'"),
+    ],
+)
 def test_tensor_errors(data, error, text):
     with pytest.raises(error, match=re.escape(text)):
         mt.tensor(data)
@@ -82,24 +95,27 @@ def test_generator_argument_and_state():
     assert mt.randn(3, generator=mt.Generator().manual_seed(7)).tolist() == a.tolist()
 
 
-@pytest.mark.parametrize(("make", "dtype", "values"), [
-    (lambda: mt.arange(5), mt.int64, [0, 1, 2, 3, 4]),
-    (lambda: mt.arange(5.0), mt.float32, [0.0, 1.0, 2.0, 3.0, 4.0]),
-    (lambda: mt.arange(1, 2, 0.25), mt.float32, [1.0, 1.25, 1.5, 1.75]),
-    (lambda: mt.arange(5, 0, -2), mt.int64, [5, 3, 1]),
-    (lambda: mt.arange(3, dtype=mt.float64), mt.float64, [0.0, 1.0, 2.0]),
-    (lambda: mt.arange(mt.tensor(3)), mt.int64, [0, 1, 2]),
-    (lambda: mt.linspace(0, 1, 5), mt.float32, [0.0, 0.25, 0.5, 0.75, 1.0]),
-    (lambda: mt.linspace(0, 1, 1), mt.float32, [0.0]),
-    (lambda: mt.full((2,), 3), mt.int64, [3, 3]),
-    (lambda: mt.full((2,), 3.0), mt.float32, [3.0, 3.0]),
-    (lambda: mt.full((2,), True), mt.bool, [True, True]),
-    (lambda: mt.full_like(mt.tensor([1, 2]), 2.7), mt.int64, [2, 2]),
-    (lambda: mt.zeros_like(mt.tensor([1.5])), mt.float32, [0.0]),
-    (lambda: mt.ones(2, dtype=mt.int32), mt.int32, [1, 1]),
-    (lambda: mt.zeros([2]), mt.float32, [0.0, 0.0]),
-    (lambda: mt.eye(2), mt.float32, [[1.0, 0.0], [0.0, 1.0]]),
-])
+@pytest.mark.parametrize(
+    ("make", "dtype", "values"),
+    [
+        (lambda: mt.arange(5), mt.int64, [0, 1, 2, 3, 4]),
+        (lambda: mt.arange(5.0), mt.float32, [0.0, 1.0, 2.0, 3.0, 4.0]),
+        (lambda: mt.arange(1, 2, 0.25), mt.float32, [1.0, 1.25, 1.5, 1.75]),
+        (lambda: mt.arange(5, 0, -2), mt.int64, [5, 3, 1]),
+        (lambda: mt.arange(3, dtype=mt.float64), mt.float64, [0.0, 1.0, 2.0]),
+        (lambda: mt.arange(mt.tensor(3)), mt.int64, [0, 1, 2]),
+        (lambda: mt.linspace(0, 1, 5), mt.float32, [0.0, 0.25, 0.5, 0.75, 1.0]),
+        (lambda: mt.linspace(0, 1, 1), mt.float32, [0.0]),
+        (lambda: mt.full((2,), 3), mt.int64, [3, 3]),
+        (lambda: mt.full((2,), 3.0), mt.float32, [3.0, 3.0]),
+        (lambda: mt.full((2,), True), mt.bool, [True, True]),
+        (lambda: mt.full_like(mt.tensor([1, 2]), 2.7), mt.int64, [2, 2]),
+        (lambda: mt.zeros_like(mt.tensor([1.5])), mt.float32, [0.0]),
+        (lambda: mt.ones(2, dtype=mt.int32), mt.int32, [1, 1]),
+        (lambda: mt.zeros([2]), mt.float32, [0.0, 0.0]),
+        (lambda: mt.eye(2), mt.float32, [[1.0, 0.0], [0.0, 1.0]]),
+    ],
+)
 def test_factory_dtypes_and_values(make, dtype, values):
     t = make()
     assert t.dtype == dtype
@@ -115,18 +131,34 @@ def test_random_factories_dtypes():
     assert mt.randn((2, 3), requires_grad=True).requires_grad
 
 
-@pytest.mark.parametrize(("make", "error", "text"), [
-    (lambda: mt.arange(0, 3, -1), RuntimeError,
-     "upper bound and lower bound inconsistent with step sign"),
-    (lambda: mt.arange(0, 3, 0), RuntimeError, "step must be nonzero"),
-    (lambda: mt.ones(-1), RuntimeError, "Trying to create tensor with negative dimension -1: "
-                                        "[-1]"),
-    (lambda: mt.randn(2.5), TypeError, "randn(): argument 'size' (position 1) must be tuple of "
-                                       "ints, not float"),
-    (lambda: mt.ones((2.5,)), TypeError, "ones(): argument 'size' (position 1) must be tuple "
-                                         "of ints, but found element of type float at pos 0"),
-    (lambda: mt.linspace(0, 1, -1), RuntimeError, "number of steps must be non-negative"),
-])
+@pytest.mark.parametrize(
+    ("make", "error", "text"),
+    [
+        (
+            lambda: mt.arange(0, 3, -1),
+            RuntimeError,
+            "upper bound and lower bound inconsistent with step sign",
+        ),
+        (lambda: mt.arange(0, 3, 0), RuntimeError, "step must be nonzero"),
+        (
+            lambda: mt.ones(-1),
+            RuntimeError,
+            "Trying to create tensor with negative dimension -1: [-1]",
+        ),
+        (
+            lambda: mt.randn(2.5),
+            TypeError,
+            "randn(): argument 'size' (position 1) must be tuple of ints, not float",
+        ),
+        (
+            lambda: mt.ones((2.5,)),
+            TypeError,
+            "ones(): argument 'size' (position 1) must be tuple "
+            "of ints, but found element of type float at pos 0",
+        ),
+        (lambda: mt.linspace(0, 1, -1), RuntimeError, "number of steps must be non-negative"),
+    ],
+)
 def test_factory_errors(make, error, text):
     with pytest.raises(error, match=re.escape(text)):
         make()
@@ -139,8 +171,9 @@ def test_default_dtype_switch():
         assert mt.get_default_dtype() == mt.float64
     finally:
         mt.set_default_dtype(mt.float32)
-    with pytest.raises(TypeError, match="only floating-point types are supported as the "
-                                        "default type"):
+    with pytest.raises(
+        TypeError, match="only floating-point types are supported as the default type"
+    ):
         mt.set_default_dtype(mt.int64)
 
 

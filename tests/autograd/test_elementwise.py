@@ -73,8 +73,23 @@ def test_unary_method_matches_function(name):
     np.testing.assert_array_equal(getattr(x, name)().detach().numpy(), fn(x).detach().numpy())
 
 
-@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "sigmoid", "tanh", "erf", "sin",
-                                  "reciprocal", "rsqrt", "expm1", "log1p", "atan"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "exp",
+        "log",
+        "sqrt",
+        "sigmoid",
+        "tanh",
+        "erf",
+        "sin",
+        "reciprocal",
+        "rsqrt",
+        "expm1",
+        "log1p",
+        "atan",
+    ],
+)
 @pytest.mark.parametrize("dtype", [mt.int64, mt.int32, mt.bool])
 def test_floating_functions_of_integers_give_float32(name, dtype):
     out = UNARY[name][0](mt.tensor([1, 2, 3]).to(dtype))
@@ -110,8 +125,9 @@ def test_frac_of_integers_is_an_error():
 
 
 def test_non_tensor_argument_error():
-    with pytest.raises(TypeError, match=re.escape(
-            "exp(): argument 'input' (position 1) must be Tensor, not float")):
+    with pytest.raises(
+        TypeError, match=re.escape("exp(): argument 'input' (position 1) must be Tensor, not float")
+    ):
         mt.exp(1.0)
 
 
@@ -188,8 +204,10 @@ def test_maximum_nan_and_dtypes():
     assert mt.fmax(y, mt.tensor([2.0, 2.0])).tolist() == [2.0, 2.0]
     assert mt.maximum(mt.tensor([1, 2]), mt.tensor([1.5, 0.5])).dtype == mt.float32
     assert mt.maximum(mt.tensor([1, 2]), mt.tensor([True, False])).dtype == mt.int64
-    with pytest.raises(TypeError, match=re.escape(
-            "maximum(): argument 'other' (position 2) must be Tensor, not int")):
+    with pytest.raises(
+        TypeError,
+        match=re.escape("maximum(): argument 'other' (position 2) must be Tensor, not int"),
+    ):
         mt.maximum(y, 2)
 
 
@@ -230,14 +248,17 @@ def test_floor_divide_and_rounded_division():
     assert (a // 2.0).dtype == mt.float32
     assert mt.div(a, 2, rounding_mode="trunc").tolist() == [3, -3]
     assert mt.div(a, 2, rounding_mode="floor").tolist() == [3, -4]
-    assert mt.div(mt.tensor([7.0, -7.5]), 0, rounding_mode="floor").tolist() == [math.inf,
-                                                                                 -math.inf]
+    assert mt.div(mt.tensor([7.0, -7.5]), 0, rounding_mode="floor").tolist() == [
+        math.inf,
+        -math.inf,
+    ]
     with pytest.raises(RuntimeError, match="^ZeroDivisionError$"):
         a // 0
     with pytest.raises(RuntimeError, match="^ZeroDivisionError$"):
         a % 0
-    with pytest.raises(RuntimeError, match="rounding_mode to be one of None, 'trunc', or "
-                                           "'floor' but found 'bad'"):
+    with pytest.raises(
+        RuntimeError, match="rounding_mode to be one of None, 'trunc', or 'floor' but found 'bad'"
+    ):
         mt.div(a, 2, rounding_mode="bad")
     x = mt.tensor([1.5, -2.5], requires_grad=True)
     out = mt.div(x, 2.0, rounding_mode="floor")
@@ -250,8 +271,9 @@ def test_floor_divide_and_rounded_division():
 
 def test_trunc_division_of_integers_is_exact():
     xs, ys = [2**62 + 1, -(2**62) - 1, -7, 7, 6], [3, 3, 2, -2, -3]
-    want = [abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1) for x, y in zip(xs, ys,
-                                                                                strict=True)]
+    want = [
+        abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1) for x, y in zip(xs, ys, strict=True)
+    ]
     assert mt.div(mt.tensor(xs), mt.tensor(ys), rounding_mode="trunc").tolist() == want
 
 
@@ -329,8 +351,10 @@ def test_where_dtypes_and_errors():
     assert mt.where(c, i.float(), i.double()).dtype == mt.float64
     assert [t.tolist() for t in mt.where(c)] == [[0, 2]]
     assert i.where(c, 0).tolist() == [1, 0, 3]
-    with pytest.raises(RuntimeError, match="where expected condition to be a boolean tensor, "
-                                           "but got a tensor with dtype Float"):
+    with pytest.raises(
+        RuntimeError,
+        match="where expected condition to be a boolean tensor, but got a tensor with dtype Float",
+    ):
         mt.where(i.float(), i, i)
     x = mt.tensor([1.0], requires_grad=True)
     assert mt.where(mt.tensor([True]), x, 0.0).grad_fn.name() == "WhereBackward0"
@@ -370,13 +394,20 @@ def test_binary_ops_broadcast_like_numpy(shapes):
 
 
 def test_broadcast_error_text():
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "The size of tensor a (2) must match the size of tensor b (3) at non-singleton "
-            "dimension 0")):
+            "dimension 0"
+        ),
+    ):
         mt.maximum(mt.zeros(2), mt.zeros(3))
-    with pytest.raises(RuntimeError, match=re.escape("size of tensor a (3) must match the size "
-                                                     "of tensor b (4) at non-singleton "
-                                                     "dimension 1")):
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
+            "size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"
+        ),
+    ):
         mt.where(mt.ones(2, 3) > 0, mt.ones(2, 3), mt.ones(4))
 
 
@@ -402,14 +433,15 @@ def test_promotion_and_kernel_errors_follow_torch():
     assert mt.atan2(mt.tensor([1, 2]), mt.tensor([2, 1])).dtype == mt.float32
     with pytest.raises(NotImplementedError, match="\"fmod_cpu\" not implemented for 'Bool'"):
         mt.fmod(mt.tensor([True]), True)
-    with pytest.raises(NotImplementedError, match="\"remainder_cpu\" not implemented for"):
+    with pytest.raises(NotImplementedError, match='"remainder_cpu" not implemented for'):
         mt.remainder(mt.tensor([True]), mt.tensor([True]))
-    with pytest.raises(NotImplementedError, match="\"clamp_min_scalar_cpu\" not implemented"):
+    with pytest.raises(NotImplementedError, match='"clamp_min_scalar_cpu" not implemented'):
         mt.clamp(mt.tensor([True]), min=True)
     with pytest.raises(RuntimeError, match="expected dtype long int for `end` but got dtype int"):
         mt.lerp(mt.tensor([1, 2]), mt.tensor([1, 2], dtype=mt.int32), 0.5)
-    with pytest.raises(NotImplementedError, match="\"lerp_kernel_scalar\" not implemented for "
-                                                  "'Long'"):
+    with pytest.raises(
+        NotImplementedError, match="\"lerp_kernel_scalar\" not implemented for 'Long'"
+    ):
         mt.lerp(mt.tensor([1, 2]), mt.tensor([1, 2]), 0.5)
 
 
@@ -440,6 +472,8 @@ def test_special_values():
     assert big == pytest.approx(1000 + math.log(2))
     out = mt.nan_to_num(mt.tensor([float("nan"), float("inf"), -float("inf"), 1.0]))
     assert out.tolist() == [0.0, 3.4028234663852886e38, -3.4028234663852886e38, 1.0]
-    assert mt.nan_to_num(mt.tensor([float("nan"), float("inf")]), nan=1.0,
-                         posinf=5.0).tolist() == [1.0, 5.0]
+    assert mt.nan_to_num(mt.tensor([float("nan"), float("inf")]), nan=1.0, posinf=5.0).tolist() == [
+        1.0,
+        5.0,
+    ]
     assert mt.logit(mt.tensor([0.0, 1.0])).tolist() == [-math.inf, math.inf]

@@ -35,22 +35,29 @@ def test_scalar_backward_needs_no_gradient():
 
 def test_non_scalar_implicit_gradient_is_an_error():
     a = vec(1.0, 2.0)
-    with pytest.raises(RuntimeError, match="^grad can be implicitly created only for scalar "
-                                           "outputs$"):
+    with pytest.raises(
+        RuntimeError, match="^grad can be implicitly created only for scalar outputs$"
+    ):
         (a * 2).backward()
 
 
 def test_gradient_argument_of_wrong_shape():
     a = vec(1.0, 2.0)
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "Mismatch in shape: grad_output[0] has a shape of torch.Size([3]) and output[0] "
-            "has a shape of torch.Size([2]).")):
+            "has a shape of torch.Size([2])."
+        ),
+    ):
         (a * 2).backward(mt.ones(3))
 
 
 def test_backward_on_tensor_without_grad():
-    with pytest.raises(RuntimeError, match="^element 0 of tensors does not require grad and "
-                                           "does not have a grad_fn$"):
+    with pytest.raises(
+        RuntimeError,
+        match="^element 0 of tensors does not require grad and does not have a grad_fn$",
+    ):
         (mt.ones(2) * 2).backward(mt.ones(2))
 
 
@@ -72,8 +79,9 @@ def test_second_backward_needs_retain_graph():
     b.backward(mt.ones(2), retain_graph=True)
     b.backward(mt.ones(2))
     np.testing.assert_allclose(a.grad.numpy(), [4.0, 8.0])
-    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second "
-                                           "time .*retain_graph=True"):
+    with pytest.raises(
+        RuntimeError, match="Trying to backward through the graph a second time .*retain_graph=True"
+    ):
         b.backward(mt.ones(2))
 
 
@@ -96,8 +104,11 @@ def test_non_leaf_grad_warns_and_is_none():
     a = vec(1.0, 2.0)
     b = a * 2
     (b * b).backward(mt.ones(2))
-    with pytest.warns(UserWarning, match=r"The \.grad attribute of a Tensor that is not a leaf "
-                                         r"Tensor is being accessed"):
+    with pytest.warns(
+        UserWarning,
+        match=r"The \.grad attribute of a Tensor that is not a leaf "
+        r"Tensor is being accessed",
+    ):
         assert b.grad is None
 
 
@@ -177,8 +188,9 @@ def test_node_hooks_return_removable_handles():
 
 
 def test_hook_needs_requires_grad():
-    with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't "
-                                           "require gradient"):
+    with pytest.raises(
+        RuntimeError, match="cannot register a hook on a tensor that doesn't require gradient"
+    ):
         mt.ones(2).register_hook(lambda g: g)
 
 
@@ -190,21 +202,24 @@ def test_backward_inputs_restricts_accumulation():
     c = a * 2
     (c * c).backward(mt.ones(2), inputs=[c])  # a non-leaf input gets its .grad filled
     np.testing.assert_allclose(c.grad.numpy(), [4.0, 8.0])
-    with pytest.raises(RuntimeError, match="`inputs` argument to `backward\\(\\)` cannot be "
-                                           "empty."):
+    with pytest.raises(
+        RuntimeError, match="`inputs` argument to `backward\\(\\)` cannot be empty."
+    ):
         (a * 2).backward(mt.ones(2), inputs=[])
 
 
 def test_autograd_grad_does_not_touch_dot_grad():
     a, b = vec(1.0, 2.0), vec(3.0, 4.0)
     out = a * a
-    (ga, gb) = mt.autograd.grad(out, [a, b], grad_outputs=mt.tensor([1.0, 2.0]),
-                                allow_unused=True)
+    (ga, gb) = mt.autograd.grad(out, [a, b], grad_outputs=mt.tensor([1.0, 2.0]), allow_unused=True)
     np.testing.assert_allclose(ga.numpy(), [2.0, 8.0])
     assert gb is None and a.grad is None
-    with pytest.raises(RuntimeError, match="The differentiated Tensor at index 1 appears to "
-                                           "not have been used in the graph. Set "
-                                           "allow_unused=True"):
+    with pytest.raises(
+        RuntimeError,
+        match="The differentiated Tensor at index 1 appears to "
+        "not have been used in the graph. Set "
+        "allow_unused=True",
+    ):
         mt.autograd.grad(a * a, [a, b], grad_outputs=mt.ones(2))
 
 
@@ -390,7 +405,8 @@ def _inplace_error(producer: str) -> str:
     return re.escape(
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: [torch.FloatTensor [2]]{producer} is at version 1; expected "
-        "version 0 instead. Hint: enable anomaly detection")
+        "version 0 instead. Hint: enable anomaly detection"
+    )
 
 
 def test_modified_saved_tensor_raises_torchs_error():

@@ -21,7 +21,7 @@ class MyReLU(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        input, = ctx.saved_tensors  # noqa: A001
+        (input,) = ctx.saved_tensors  # noqa: A001
         grad_input = grad_output.clone()
         grad_input[input < 0] = 0
         return grad_input
@@ -31,12 +31,12 @@ class LegendrePolynomial3(torch.autograd.Function):
     @staticmethod
     def forward(ctx, input):  # noqa: A002
         ctx.save_for_backward(input)
-        return 0.5 * (5 * input ** 3 - 3 * input)
+        return 0.5 * (5 * input**3 - 3 * input)
 
     @staticmethod
     def backward(ctx, grad_output):
-        input, = ctx.saved_tensors  # noqa: A001
-        return grad_output * 1.5 * (5 * input ** 2 - 1)
+        (input,) = ctx.saved_tensors  # noqa: A001
+        return grad_output * 1.5 * (5 * input**2 - 1)
 
 
 class Exp(torch.autograd.Function):
@@ -50,7 +50,7 @@ class Exp(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        result, = ctx.saved_tensors
+        (result,) = ctx.saved_tensors
         return grad_output * result
 
 
@@ -129,9 +129,15 @@ def test_myrelu_runs_unchanged():
     np.testing.assert_allclose(x.grad.numpy(), [0.0, 4.0, 0.0, 8.0])
 
 
-@pytest.mark.parametrize("fn", [LegendrePolynomial3.apply, Exp.apply,
-                                lambda x: MulConstant.apply(x, 3.0),
-                                lambda x: ScaleSetup.apply(x, -2.0)])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        LegendrePolynomial3.apply,
+        Exp.apply,
+        lambda x: MulConstant.apply(x, 3.0),
+        lambda x: ScaleSetup.apply(x, -2.0),
+    ],
+)
 def test_functions_pass_gradcheck(fn):
     check_grad(fn, leaf((3, 2), seed=1))
 
@@ -197,9 +203,12 @@ def test_wrong_number_of_gradients():
             return grad
 
     a = torch.ones(2, requires_grad=True)
-    with pytest.raises(RuntimeError, match=re.escape(
-            "function TooFewBackward returned an incorrect number of gradients (expected 2, "
-            "got 1)")):
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
+            "function TooFewBackward returned an incorrect number of gradients (expected 2, got 1)"
+        ),
+    ):
         TooFew.apply(a, a).backward(torch.ones(2))
 
 
@@ -214,9 +223,13 @@ def test_gradient_of_wrong_shape():
             return torch.ones(3)
 
     a = torch.ones(2, requires_grad=True)
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "Function BadShapeBackward returned an invalid gradient at index 0 - got [3] but "
-            "expected shape compatible with [2]")):
+            "expected shape compatible with [2]"
+        ),
+    ):
         BadShape.apply(a).backward(torch.ones(2))
 
 
@@ -225,9 +238,13 @@ def test_modifying_a_saved_input_in_place_is_caught():
     h = x * 1
     y = LegendrePolynomial3.apply(h)
     h.add_(1)
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "[torch.FloatTensor [2]], which is output 0 of Add, is at version 1; expected "
-            "version 0 instead.")):
+            "version 0 instead."
+        ),
+    ):
         y.backward(torch.ones(2))
 
 
@@ -248,12 +265,17 @@ def test_mark_dirty_rebases_the_input():
     b = a * 1
     c = AddOneInPlace.apply(b)
     assert c is b and b.tolist() == [2.0, 3.0]
-    assert re.fullmatch(r"<torch\.autograd\.function\.AddOneInPlaceBackward object at "
-                        r"0x[0-9a-f]+>", repr(b.grad_fn))
+    assert re.fullmatch(
+        r"<torch\.autograd\.function\.AddOneInPlaceBackward object at "
+        r"0x[0-9a-f]+>",
+        repr(b.grad_fn),
+    )
     c.backward(torch.ones(2))
     assert a.grad.tolist() == [1.0, 1.0]
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad has been used "
-                                           "in an in-place operation."):
+    with pytest.raises(
+        RuntimeError,
+        match="a leaf Variable that requires grad has been used in an in-place operation.",
+    ):
         AddOneInPlace.apply(a)
     plain = torch.tensor([1.0])
     assert AddOneInPlace.apply(plain) is plain and plain.tolist() == [2.0]

@@ -29,8 +29,16 @@ def test_mode_restored_after_exception(a):
 
 
 # factories: set_grad_enabled(False) switches grad off when built, so build it in the test
-@pytest.mark.parametrize("make", [mt.no_grad, lambda: mt.no_grad, mt.inference_mode,
-                                  lambda: mt.inference_mode, lambda: mt.set_grad_enabled(False)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        mt.no_grad,
+        lambda: mt.no_grad,
+        mt.inference_mode,
+        lambda: mt.inference_mode,
+        lambda: mt.set_grad_enabled(False),
+    ],
+)
 def test_decorators_disable_recording(a, make):
     decorator = make()
 

@@ -7,9 +7,22 @@ import minitorch_ft as mt
 from tests.helpers import assert_not_mutated, check_grad, leaf
 
 KEYS = [
-    0, -1, (1, 2), slice(None), slice(1, None), (slice(None), slice(None, None, 2)),
-    (Ellipsis, 0), (None, 0), (0, None), [0, 1, 1], ([0, 1], [2, 0]), (slice(None), [2, 0, 2]),
-    ([[0], [1]], [1, 2]), (Ellipsis, [1, 0]), (slice(1, 3), [0, 2]), (Ellipsis, None),
+    0,
+    -1,
+    (1, 2),
+    slice(None),
+    slice(1, None),
+    (slice(None), slice(None, None, 2)),
+    (Ellipsis, 0),
+    (None, 0),
+    (0, None),
+    [0, 1, 1],
+    ([0, 1], [2, 0]),
+    (slice(None), [2, 0, 2]),
+    ([[0], [1]], [1, 2]),
+    (Ellipsis, [1, 0]),
+    (slice(1, 3), [0, 2]),
+    (Ellipsis, None),
 ]
 
 
@@ -48,8 +61,11 @@ def test_repeated_indices_accumulate_gradient():
 def test_node_names():
     x = mt.ones(2, 3, requires_grad=True)
     cases = {
-        "SelectBackward0": x[0], "SliceBackward0": x[1:], "UnsqueezeBackward0": x[None],
-        "IndexBackward0": x[[0, 1]], "AliasBackward0": x[...],
+        "SelectBackward0": x[0],
+        "SliceBackward0": x[1:],
+        "UnsqueezeBackward0": x[None],
+        "IndexBackward0": x[[0, 1]],
+        "AliasBackward0": x[...],
     }
     for name, t in cases.items():
         assert t.grad_fn.name() == name
@@ -66,15 +82,28 @@ def test_index_errors():
         (lambda: x[[0, 5]], IndexError, "index 5 is out of bounds for dimension 0 with size 2"),
         (lambda: x[0, 0, 0], IndexError, "too many indices for tensor of dimension 2"),
         (lambda: x[::-1], ValueError, "step must be greater than zero"),
-        (lambda: x[1.5], IndexError, "only integers, slices (`:`), ellipsis (`...`), None and "
-                                     "long or byte Variables are valid indices (got float)"),
-        (lambda: x[mt.tensor([0.0])], IndexError,
-         "tensors used as indices must be long, int, byte or bool tensors"),
-        (lambda: x[mt.tensor([True, False, True])], IndexError,
-         "The shape of the mask [3] at index 0 does not match the shape of the indexed tensor "
-         "[2, 3] at index 0"),
-        (lambda: x[[0, 1], [0, 1, 2]], IndexError, "shape mismatch: indexing tensors could not "
-                                                  "be broadcast together with shapes [2], [3]"),
+        (
+            lambda: x[1.5],
+            IndexError,
+            "only integers, slices (`:`), ellipsis (`...`), None and "
+            "long or byte Variables are valid indices (got float)",
+        ),
+        (
+            lambda: x[mt.tensor([0.0])],
+            IndexError,
+            "tensors used as indices must be long, int, byte or bool tensors",
+        ),
+        (
+            lambda: x[mt.tensor([True, False, True])],
+            IndexError,
+            "The shape of the mask [3] at index 0 does not match the shape of the indexed tensor "
+            "[2, 3] at index 0",
+        ),
+        (
+            lambda: x[[0, 1], [0, 1, 2]],
+            IndexError,
+            "shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]",
+        ),
     ]
     for fn, err, text in cases:
         with pytest.raises(err) as info:
@@ -101,8 +130,11 @@ def test_setitem_outside_graph_bumps_version():
 
 def test_setitem_on_leaf_requiring_grad_raises():
     x = mt.ones(2, 3, requires_grad=True)
-    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is "
-                       "being used in an in-place operation."):
+    with pytest.raises(
+        RuntimeError,
+        match="a view of a leaf Variable that requires grad is "
+        "being used in an in-place operation.",
+    ):
         x[0] = 1.0
     with pytest.raises(RuntimeError, match="^a leaf Variable that requires grad is being used"):
         x[[0]] = 1.0
@@ -138,8 +170,11 @@ def test_setitem_makes_plain_tensor_require_grad():
 
 def test_setitem_shape_errors():
     y = mt.zeros(3, 2)
-    with pytest.raises(RuntimeError, match=r"shape mismatch: value tensor of shape \[3\] cannot "
-                       r"be broadcast to indexing result of shape \[2, 2\]"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"shape mismatch: value tensor of shape \[3\] cannot "
+        r"be broadcast to indexing result of shape \[2, 2\]",
+    ):
         y[[0, 1]] = mt.ones(3)
     with pytest.raises(RuntimeError, match=r"The expanded size of the tensor \(2\) must match"):
         y[0] = mt.ones(3)
@@ -180,8 +215,9 @@ def test_masked_fill_inplace_errors_and_names():
     y = x * 2
     y.masked_fill_(mt.tensor([True, False, True]), 0.0)
     assert y.grad_fn.name() == "MaskedFillBackward0" and y._version.value == 1
-    with pytest.raises(RuntimeError, match="only supports boolean masks, but got mask with "
-                       "dtype long int"):
+    with pytest.raises(
+        RuntimeError, match="only supports boolean masks, but got mask with dtype long int"
+    ):
         x.masked_fill(mt.tensor([1, 0, 1]), 1.0)
 
 
@@ -193,8 +229,9 @@ def test_gather_errors():
         x.gather(1, mt.tensor([[0], [3]]))
     with pytest.raises(IndexError, match="Index is supposed to be a vector"):
         x.index_select(1, mt.tensor([[0]]))
-    with pytest.raises(IndexError, match="out of range: tried to access index 6 on a tensor "
-                       "of 6 elements."):
+    with pytest.raises(
+        IndexError, match="out of range: tried to access index 6 on a tensor of 6 elements."
+    ):
         x.take(mt.tensor([6]))
 
 
@@ -208,9 +245,13 @@ def test_nonzero():
 
 def test_forward_does_not_mutate():
     x = leaf((3, 4), seed=1)
-    for fn in (lambda t: t[[0, 0]], lambda t: t.gather(1, mt.tensor([[0], [1], [2]])),
-               lambda t: t.scatter(1, mt.tensor([[0], [1], [2]]), 1.0),
-               lambda t: t.masked_fill(t > 0, 0.0), lambda t: t.index_select(0, mt.tensor([1]))):
+    for fn in (
+        lambda t: t[[0, 0]],
+        lambda t: t.gather(1, mt.tensor([[0], [1], [2]])),
+        lambda t: t.scatter(1, mt.tensor([[0], [1], [2]]), 1.0),
+        lambda t: t.masked_fill(t > 0, 0.0),
+        lambda t: t.index_select(0, mt.tensor([1])),
+    ):
         assert_not_mutated(fn, x)
 
 

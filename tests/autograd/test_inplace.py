@@ -26,7 +26,7 @@ ARITH = {
     "pow_": (lambda t: t.pow_(2), [1, 4, 16]),
     "neg_": (lambda t: t.neg_(), [-1, -2, -4]),
     "exp_": (lambda t: t.exp_(), list(np.exp([1.0, 2.0, 4.0]))),
-    "sqrt_": (lambda t: t.sqrt_(), [1, 2 ** 0.5, 2]),
+    "sqrt_": (lambda t: t.sqrt_(), [1, 2**0.5, 2]),
     "sigmoid_": (lambda t: t.sigmoid_(), list(1 / (1 + np.exp([-1.0, -2.0, -4.0])))),
     "tanh_": (lambda t: t.tanh_(), list(np.tanh([1.0, 2.0, 4.0]))),
     "clamp_": (lambda t: t.clamp_(1.5, 3), [1.5, 2, 3]),
@@ -155,8 +155,12 @@ def test_mul_in_place_uses_the_old_value_for_the_other_gradient():
 
 def test_zero_fill_and_random_fills_cut_the_gradient():
     x = mt.tensor([1.0, 2.0], requires_grad=True)
-    names = {"zero_": "ZeroBackward0", "fill_": "FillBackward2", "uniform_": "UniformBackward0",
-             "normal_": "NormalBackward0"}
+    names = {
+        "zero_": "ZeroBackward0",
+        "fill_": "FillBackward2",
+        "uniform_": "UniformBackward0",
+        "normal_": "NormalBackward0",
+    }
     for method, node in names.items():
         y = x * 2
         getattr(y, method)(*((3.0,) if method == "fill_" else ()))
@@ -223,16 +227,24 @@ def test_no_grad_in_place_records_nothing():
 
 
 # ----- dtype and shape rules -------------------------------------------------------------
-@pytest.mark.parametrize("call,result", [
-    (lambda t: t.add_(1.5), "Float"), (lambda t: t.div_(2), "Float"),
-    (lambda t: t.exp_(), "Float"), (lambda t: t.sqrt_(), "Float"),
-    (lambda t: t.mul_(mt.tensor([0.5, 0.5])), "Float"), (lambda t: t.clamp_(0.5), "Float"),
-    (lambda t: t.__iadd__(0.5), "Float"), (lambda t: t.sigmoid_(), "Float"),
-])
+@pytest.mark.parametrize(
+    "call,result",
+    [
+        (lambda t: t.add_(1.5), "Float"),
+        (lambda t: t.div_(2), "Float"),
+        (lambda t: t.exp_(), "Float"),
+        (lambda t: t.sqrt_(), "Float"),
+        (lambda t: t.mul_(mt.tensor([0.5, 0.5])), "Float"),
+        (lambda t: t.clamp_(0.5), "Float"),
+        (lambda t: t.__iadd__(0.5), "Float"),
+        (lambda t: t.sigmoid_(), "Float"),
+    ],
+)
 def test_result_that_does_not_fit_the_dtype_is_an_error(call, result):
     i = mt.tensor([1, 2])
-    with pytest.raises(RuntimeError, match=f"^result type {result} can't be cast to the "
-                                           "desired output type Long$"):
+    with pytest.raises(
+        RuntimeError, match=f"^result type {result} can't be cast to the desired output type Long$"
+    ):
         call(i)
     assert i.tolist() == [1, 2] and i._version.value == 0
 
@@ -244,26 +256,37 @@ def test_dtype_is_kept():
     i = mt.tensor([1, 2])
     i.add_(1).mul_(3)
     assert i.dtype == mt.int64 and i.tolist() == [6, 9]
-    with pytest.raises(RuntimeError, match="result type Long can't be cast to the desired "
-                                           "output type Bool"):
+    with pytest.raises(
+        RuntimeError, match="result type Long can't be cast to the desired output type Bool"
+    ):
         mt.tensor([True]).add_(1)
     assert mt.tensor([1, 2]).fill_(1.7).tolist() == [1, 1]
     assert mt.tensor([1, 2]).copy_(mt.tensor([2.9, -2.9])).tolist() == [2, -2]
 
 
 def test_shape_errors():
-    with pytest.raises(RuntimeError, match=re.escape(
-            "output with shape [3] doesn't match the broadcast shape [2, 3]")):
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape("output with shape [3] doesn't match the broadcast shape [2, 3]"),
+    ):
         mt.zeros(3).add_(mt.ones(2, 3))
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "The size of tensor a (3) must match the size of tensor b (2) at non-singleton "
-            "dimension 0")):
+            "dimension 0"
+        ),
+    ):
         mt.zeros(3).copy_(mt.ones(2))
-    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor "
-                                           "refers to a single memory location"):
+    with pytest.raises(
+        RuntimeError,
+        match="more than one element of the written-to tensor refers to a single memory location",
+    ):
         mt.ones(3).expand(2, 3).add_(1)
-    with pytest.raises(RuntimeError, match="fill_ only supports 0-dimension value tensor but "
-                                           "got tensor with 1 dimensions."):
+    with pytest.raises(
+        RuntimeError,
+        match="fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions.",
+    ):
         mt.zeros(3).fill_(mt.ones(2))
     assert mt.zeros(2, 3).add_(mt.ones(3)).tolist() == [[1.0] * 3] * 2
 
@@ -297,13 +320,16 @@ def test_random_fills_follow_the_generator():
 
 
 def test_random_fill_errors():
-    with pytest.raises(RuntimeError, match=re.escape(
-            "uniform_ expects to return a [from, to) range, but found from=2 > to=1")):
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape("uniform_ expects to return a [from, to) range, but found from=2 > to=1"),
+    ):
         mt.zeros(2).uniform_(2, 1)
     with pytest.raises(RuntimeError, match="normal expects std >= 0.0, but found std -1"):
         mt.zeros(2).normal_(0, -1)
-    with pytest.raises(NotImplementedError, match="\"check_uniform_bounds\" not implemented "
-                                                  "for 'Long'"):
+    with pytest.raises(
+        NotImplementedError, match="\"check_uniform_bounds\" not implemented for 'Long'"
+    ):
         mt.zeros(2, dtype=mt.int64).uniform_()
     with pytest.raises(RuntimeError, match=re.escape(LEAF_ERROR)):
         mt.zeros(2, requires_grad=True).normal_()
@@ -315,11 +341,14 @@ def test_integer_and_bool_corner_cases():
     assert i._version.value == 2
     with pytest.raises(NotImplementedError, match="\"fmod_cpu\" not implemented for 'Bool'"):
         mt.tensor([True]).fmod_(True)
-    with pytest.raises(RuntimeError, match="result type Long can't be cast to the desired "
-                                           "output type Bool"):
+    with pytest.raises(
+        RuntimeError, match="result type Long can't be cast to the desired output type Bool"
+    ):
         mt.tensor([True]).square_()
-    with pytest.raises(TypeError, match=re.escape(
-            "addcmul_(): argument 'tensor1' (position 1) must be Tensor, not int")):
+    with pytest.raises(
+        TypeError,
+        match=re.escape("addcmul_(): argument 'tensor1' (position 1) must be Tensor, not int"),
+    ):
         mt.ones(2).addcmul_(2, mt.ones(2))
 
 
@@ -350,8 +379,11 @@ def test_in_place_through_a_view_rewrites_the_base_history(name):
 
 def test_view_of_a_leaf_refuses_in_place_ops():
     w = mt.ones(2, 3, requires_grad=True)
-    with pytest.raises(RuntimeError, match="^a view of a leaf Variable that requires grad is "
-                                           "being used in an in-place operation.$"):
+    with pytest.raises(
+        RuntimeError,
+        match="^a view of a leaf Variable that requires grad is "
+        "being used in an in-place operation.$",
+    ):
         w[0].mul_(2)
     with mt.no_grad():
         w[0].mul_(2)
@@ -367,11 +399,18 @@ def test_writing_a_grad_tensor_into_a_view_of_a_plain_tensor():
     assert w.grad.tolist() == [2.0, 2.0, 2.0]
 
 
-@pytest.mark.parametrize("name,args,want", [
-    ("acos_", (), [math.pi / 2, 0.0]), ("logit_", (), [0.0, math.inf]),
-    ("eq_", (mt.tensor([0.0, 0.0]),), [1.0, 0.0]), ("xlogy_", (2.0,), [0.0, math.log(2)]),
-    ("nan_to_num_", (), [0.0, 1.0]), ("frac_", (), [0.0, 0.0]), ("negative_", (), [0.0, -1.0]),
-])
+@pytest.mark.parametrize(
+    "name,args,want",
+    [
+        ("acos_", (), [math.pi / 2, 0.0]),
+        ("logit_", (), [0.0, math.inf]),
+        ("eq_", (mt.tensor([0.0, 0.0]),), [1.0, 0.0]),
+        ("xlogy_", (2.0,), [0.0, math.log(2)]),
+        ("nan_to_num_", (), [0.0, 1.0]),
+        ("frac_", (), [0.0, 0.0]),
+        ("negative_", (), [0.0, -1.0]),
+    ],
+)
 def test_less_common_in_place_forms(name, args, want):
     x = mt.tensor([0.0, 1.0]) if name != "logit_" else mt.tensor([0.5, 1.0])
     out = getattr(x, name)(*args)
@@ -390,6 +429,7 @@ def test_in_place_bitwise_operators_and_top_level_functions():
     x = mt.zeros(2)
     assert mt.exp_(x) is x and x.tolist() == [1.0, 1.0]
     assert mt.clamp_(x, max=0.5) is x and x.tolist() == [0.5, 0.5]
-    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
-                                           "output type Long"):
+    with pytest.raises(
+        RuntimeError, match="result type Float can't be cast to the desired output type Long"
+    ):
         mt.tensor([1, 2]).acos_()

@@ -22,34 +22,44 @@ def _default_options():
     set_printoptions(profile="default")
 
 
-@pytest.mark.parametrize(("make", "expected"), [
-    (lambda: mt.tensor([1.0, 2.0]), "tensor([1., 2.])"),
-    (lambda: mt.tensor(0.6819), "tensor(0.6819)"),
-    (lambda: mt.tensor([0.1234567, 12.5, -3.0]), "tensor([ 0.1235, 12.5000, -3.0000])"),
-    (lambda: mt.tensor([1e-5, 1.0]), "tensor([1.0000e-05, 1.0000e+00])"),
-    (lambda: mt.tensor([1e9, 1.0]), "tensor([1.0000e+09, 1.0000e+00])"),
-    (lambda: mt.tensor([1.0, 2000.0]), "tensor([1.0000e+00, 2.0000e+03])"),
-    (lambda: mt.tensor([NAN, INF, -INF, 1.5]), "tensor([   nan,    inf,   -inf, 1.5000])"),
-    (lambda: mt.tensor([-0.0, 0.0]), "tensor([-0., 0.])"),
-    (lambda: mt.tensor([1, -20, 300]), "tensor([  1, -20, 300])"),
-    (lambda: mt.tensor([True, False]), "tensor([ True, False])"),
-    (lambda: mt.tensor(True), "tensor(True)"),
-    (lambda: mt.tensor(7), "tensor(7)"),
-])
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: mt.tensor([1.0, 2.0]), "tensor([1., 2.])"),
+        (lambda: mt.tensor(0.6819), "tensor(0.6819)"),
+        (lambda: mt.tensor([0.1234567, 12.5, -3.0]), "tensor([ 0.1235, 12.5000, -3.0000])"),
+        (lambda: mt.tensor([1e-5, 1.0]), "tensor([1.0000e-05, 1.0000e+00])"),
+        (lambda: mt.tensor([1e9, 1.0]), "tensor([1.0000e+09, 1.0000e+00])"),
+        (lambda: mt.tensor([1.0, 2000.0]), "tensor([1.0000e+00, 2.0000e+03])"),
+        (lambda: mt.tensor([NAN, INF, -INF, 1.5]), "tensor([   nan,    inf,   -inf, 1.5000])"),
+        (lambda: mt.tensor([-0.0, 0.0]), "tensor([-0., 0.])"),
+        (lambda: mt.tensor([1, -20, 300]), "tensor([  1, -20, 300])"),
+        (lambda: mt.tensor([True, False]), "tensor([ True, False])"),
+        (lambda: mt.tensor(True), "tensor(True)"),
+        (lambda: mt.tensor(7), "tensor(7)"),
+    ],
+)
 def test_values(make, expected):
     assert repr(make()) == expected
     assert str(make()) == expected
 
 
-@pytest.mark.parametrize(("make", "expected"), [
-    (lambda: mt.zeros(0, 3), "tensor([], size=(0, 3))"),
-    (lambda: mt.zeros(0), "tensor([])"),
-    (lambda: mt.zeros(0, dtype=mt.int64), "tensor([], dtype=torch.int64)"),
-    (lambda: mt.zeros(2, 3, dtype=mt.float64),
-     "tensor([[0., 0., 0.],\n        [0., 0., 0.]], dtype=torch.float64)"),
-    (lambda: mt.ones(2, 3, dtype=mt.int32),
-     "tensor([[1, 1, 1],\n        [1, 1, 1]], dtype=torch.int32)"),
-])
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: mt.zeros(0, 3), "tensor([], size=(0, 3))"),
+        (lambda: mt.zeros(0), "tensor([])"),
+        (lambda: mt.zeros(0, dtype=mt.int64), "tensor([], dtype=torch.int64)"),
+        (
+            lambda: mt.zeros(2, 3, dtype=mt.float64),
+            "tensor([[0., 0., 0.],\n        [0., 0., 0.]], dtype=torch.float64)",
+        ),
+        (
+            lambda: mt.ones(2, 3, dtype=mt.int32),
+            "tensor([[1, 1, 1],\n        [1, 1, 1]], dtype=torch.int32)",
+        ),
+    ],
+)
 def test_empty_and_dtype_suffix(make, expected):
     assert repr(make()) == expected
 

@@ -40,8 +40,16 @@ def test_reductions_gradcheck(name, shape, keepdim):
 @pytest.mark.parametrize("shape", SHAPES)
 def test_whole_tensor_reductions_gradcheck(shape):
     x = leaf(shape, seed=3)
-    for fn in (lambda t: t.sum(), lambda t: t.mean(), lambda t: t.max(), lambda t: t.min(),
-               lambda t: t.prod(), lambda t: t.norm(), lambda t: t.amax(), lambda t: t.norm(p=3)):
+    for fn in (
+        lambda t: t.sum(),
+        lambda t: t.mean(),
+        lambda t: t.max(),
+        lambda t: t.min(),
+        lambda t: t.prod(),
+        lambda t: t.norm(),
+        lambda t: t.amax(),
+        lambda t: t.norm(p=3),
+    ):
         check_grad(fn, x)
 
 
@@ -59,8 +67,9 @@ def test_dim_reductions_gradcheck(shape, dim, keepdim):
 
 
 def test_prod_gradient_with_zeros():
-    x = mt.tensor([[0.0, 3.0, 2.0], [0.0, 0.0, 5.0], [1.0, 2.0, 3.0]], dtype=mt.float64,
-                  requires_grad=True)
+    x = mt.tensor(
+        [[0.0, 3.0, 2.0], [0.0, 0.0, 5.0], [1.0, 2.0, 3.0]], dtype=mt.float64, requires_grad=True
+    )
     x.prod(1).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [[6, 0, 0], [0, 0, 0], [6, 3, 2]])
     x.grad = None
@@ -117,14 +126,18 @@ def test_sum_node_names_and_dim_forms():
 
 def test_dtype_errors():
     xi = mt.arange(6)
-    with pytest.raises(RuntimeError, match=r"mean\(\): could not infer output dtype. Input "
-                       r"dtype must be either a floating point or complex dtype. Got: Long"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"mean\(\): could not infer output dtype. Input "
+        r"dtype must be either a floating point or complex dtype. Got: Long",
+    ):
         xi.mean()
     assert xi.mean(dtype=mt.float32).item() == 2.5
     with pytest.raises(RuntimeError, match="std and var only support floating point"):
         xi.var()
-    with pytest.raises(RuntimeError, match="Expected a floating point or complex tensor as "
-                       "input. Got Long"):
+    with pytest.raises(
+        RuntimeError, match="Expected a floating point or complex tensor as input. Got Long"
+    ):
         xi.norm()
     with pytest.raises(RuntimeError, match=r"argmax\(\): does not support bool input"):
         (xi > 2).argmax()
@@ -132,8 +145,11 @@ def test_dtype_errors():
 
 def test_dim_errors():
     x = mt.ones(2, 3)
-    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of "
-                       r"\[-2, 1\], but got 2\)"):
+    with pytest.raises(
+        IndexError,
+        match=r"Dimension out of range \(expected to be in range of "
+        r"\[-2, 1\], but got 2\)",
+    ):
         x.sum(2)
     with pytest.raises(RuntimeError, match="dim 0 appears multiple times in the list of dims"):
         x.sum((0, -2))
@@ -200,8 +216,14 @@ def test_norm_variants():
 
 def test_forward_does_not_mutate():
     x = leaf((2, 3), seed=1)
-    for fn in (lambda t: t.sum(0), lambda t: t.var(1), lambda t: t.logsumexp(1),
-               lambda t: t.prod(1), lambda t: t.cumsum(0), lambda t: t.max(0)):
+    for fn in (
+        lambda t: t.sum(0),
+        lambda t: t.var(1),
+        lambda t: t.logsumexp(1),
+        lambda t: t.prod(1),
+        lambda t: t.cumsum(0),
+        lambda t: t.max(0),
+    ):
         assert_not_mutated(fn, x)
 
 

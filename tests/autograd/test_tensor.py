@@ -28,26 +28,39 @@ def test_size_repr_and_tuple_behaviour():
     assert isinstance(s[1:], mt.Size) and repr(s[1:]) == "torch.Size([3, 4])"
     assert isinstance(s + (5,), mt.Size) and isinstance((1,) + s, mt.Size)
     assert s[0] == 2 and s.numel() == 24
-    with pytest.raises(TypeError, match=re.escape(
-            "can only concatenate tuple (not list) to torch.Size")):
+    with pytest.raises(
+        TypeError, match=re.escape("can only concatenate tuple (not list) to torch.Size")
+    ):
         s + [1]
 
 
 def test_dim_errors():
-    with pytest.raises(IndexError, match=re.escape(
-            "Dimension out of range (expected to be in range of [-2, 1], but got 2)")):
+    with pytest.raises(
+        IndexError,
+        match=re.escape("Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+    ):
         mt.zeros(2, 3).size(2)
-    with pytest.raises(IndexError, match="Dimension specified as 0 but tensor has no "
-                                         "dimensions"):
+    with pytest.raises(IndexError, match="Dimension specified as 0 but tensor has no dimensions"):
         mt.tensor(1.0).size(0)
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("float32", "torch.float32"), ("float64", "torch.float64"), ("int64", "torch.int64"),
-    ("int32", "torch.int32"), ("bool", "torch.bool"), ("float16", "torch.float16"),
-    ("uint8", "torch.uint8"), ("float", "torch.float32"), ("double", "torch.float64"),
-    ("long", "torch.int64"), ("int", "torch.int32"), ("half", "torch.float16"),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("float32", "torch.float32"),
+        ("float64", "torch.float64"),
+        ("int64", "torch.int64"),
+        ("int32", "torch.int32"),
+        ("bool", "torch.bool"),
+        ("float16", "torch.float16"),
+        ("uint8", "torch.uint8"),
+        ("float", "torch.float32"),
+        ("double", "torch.float64"),
+        ("long", "torch.int64"),
+        ("int", "torch.int32"),
+        ("half", "torch.float16"),
+    ],
+)
 def test_dtype_reprs(name, text):
     assert repr(getattr(mt, name)) == str(getattr(mt, name)) == text
 
@@ -62,8 +75,9 @@ def test_item_and_tolist():
     assert mt.tensor([[2.5]]).item() == 2.5 and type(mt.tensor(2.5).item()) is float
     assert mt.tensor(3).item() == 3 and mt.tensor(True).item() is True
     assert mt.tensor([[1.5, 2.0]]).tolist() == [[1.5, 2.0]] and mt.tensor(2).tolist() == 2
-    with pytest.raises(RuntimeError, match="a Tensor with 2 elements cannot be converted to "
-                                           "Scalar"):
+    with pytest.raises(
+        RuntimeError, match="a Tensor with 2 elements cannot be converted to Scalar"
+    ):
         mt.tensor([1.0, 2.0]).item()
     with pytest.raises(RuntimeError, match="a Tensor with 0 elements"):
         mt.tensor([]).item()
@@ -72,18 +86,20 @@ def test_item_and_tolist():
 def test_python_conversions():
     assert float(mt.tensor([2.5])) == 2.5 and int(mt.tensor(2.7)) == 2
     assert [10, 20, 30][mt.tensor(1)] == 20
-    with pytest.raises(ValueError, match="only one element tensors can be converted to Python "
-                                         "scalars"):
+    with pytest.raises(
+        ValueError, match="only one element tensors can be converted to Python scalars"
+    ):
         float(mt.tensor([1.0, 2.0]))
-    with pytest.raises(TypeError, match="only integer tensors of a single element can be "
-                                        "converted to an index"):
+    with pytest.raises(
+        TypeError, match="only integer tensors of a single element can be converted to an index"
+    ):
         [1, 2][mt.tensor(1.0)]
     assert bool(mt.tensor([0.5])) and not bool(mt.tensor(0))
-    with pytest.raises(RuntimeError, match="Boolean value of Tensor with more than one value "
-                                           "is ambiguous"):
+    with pytest.raises(
+        RuntimeError, match="Boolean value of Tensor with more than one value is ambiguous"
+    ):
         bool(mt.tensor([1.0, 2.0]))
-    with pytest.raises(RuntimeError, match="Boolean value of Tensor with no values is "
-                                           "ambiguous"):
+    with pytest.raises(RuntimeError, match="Boolean value of Tensor with no values is ambiguous"):
         bool(mt.tensor([]))
     with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
         len(mt.tensor(1.0))
@@ -96,26 +112,36 @@ def test_numpy_shares_memory_and_refuses_grad():
     t.numpy()[0] = 7.0
     assert t.tolist() == [7.0, 2.0]
     g = mt.tensor([1.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match=re.escape(
-            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
-            "instead.")):
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
+            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+        ),
+    ):
         g.numpy()
     assert g.detach().numpy().tolist() == [1.0]
 
 
 def test_requires_grad_only_for_floats():
     ints = mt.tensor([1, 2])
-    with pytest.raises(RuntimeError, match="^only Tensors of floating point and complex dtype "
-                                           "can require gradients$"):
+    with pytest.raises(
+        RuntimeError,
+        match="^only Tensors of floating point and complex dtype can require gradients$",
+    ):
         ints.requires_grad = True
-    with pytest.raises(RuntimeError, match="^only Tensors of floating point dtype can require "
-                                           "gradients$"):
+    with pytest.raises(
+        RuntimeError, match="^only Tensors of floating point dtype can require gradients$"
+    ):
         ints.requires_grad_()
-    for make in (lambda: mt.tensor([1, 2], requires_grad=True),
-                 lambda: mt.zeros(2, dtype=mt.int64, requires_grad=True),
-                 lambda: mt.arange(3, requires_grad=True)):
-        with pytest.raises(RuntimeError, match="^Only Tensors of floating point and complex "
-                                               "dtype can require gradients$"):
+    for make in (
+        lambda: mt.tensor([1, 2], requires_grad=True),
+        lambda: mt.zeros(2, dtype=mt.int64, requires_grad=True),
+        lambda: mt.arange(3, requires_grad=True),
+    ):
+        with pytest.raises(
+            RuntimeError,
+            match="^Only Tensors of floating point and complex dtype can require gradients$",
+        ):
             make()
     assert ints.requires_grad_(False) is ints
 
@@ -123,14 +149,16 @@ def test_requires_grad_only_for_floats():
 def test_requires_grad_of_non_leaf():
     b = mt.tensor([1.0], requires_grad=True) * 2
     b.requires_grad = True  # allowed: it already requires grad
-    with pytest.raises(RuntimeError, match="you can only change requires_grad flags of leaf "
-                                           "variables."):
+    with pytest.raises(
+        RuntimeError, match="you can only change requires_grad flags of leaf variables."
+    ):
         b.requires_grad = False
 
 
 def test_retain_grad_on_constant():
-    with pytest.raises(RuntimeError, match="can't retain_grad on Tensor that has "
-                                           "requires_grad=False"):
+    with pytest.raises(
+        RuntimeError, match="can't retain_grad on Tensor that has requires_grad=False"
+    ):
         mt.ones(2).retain_grad()
 
 
@@ -138,16 +166,25 @@ def test_assigning_grad():
     a = mt.zeros(2, 3, requires_grad=True)
     a.grad = mt.ones(2, 3)
     assert a.grad.tolist() == [[1.0] * 3] * 2
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "attempting to assign a gradient of size '[3, 2]' to a tensor of size '[2, 3]'. "
-            "Please ensure that the gradient and the tensor are the same size")):
+            "Please ensure that the gradient and the tensor are the same size"
+        ),
+    ):
         a.grad = mt.ones(3, 2)
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "attempting to assign a gradient with dtype 'double' to a tensor with grad_dtype "
-            "'Float'.")):
+            "'Float'."
+        ),
+    ):
         a.grad = mt.ones(2, 3, dtype=mt.float64)
-    with pytest.raises(TypeError, match="assigned grad expected to be a Tensor or None but got "
-                                        "grad of type list"):
+    with pytest.raises(
+        TypeError, match="assigned grad expected to be a Tensor or None but got grad of type list"
+    ):
         a.grad = [1.0]
     a.grad = None
     assert a.grad is None

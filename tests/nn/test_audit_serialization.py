@@ -29,26 +29,42 @@ def _trained(steps: int = 3, seed: int = 0):
 def test_tutorial_checkpoint_dict_round_trips(tmp_path):
     model, opt, sched = _trained()
     path = tmp_path / "ckpt.pt"
-    mt.save({"epoch": 3, "model": model.state_dict(), "optimizer": opt.state_dict(),
-             "scheduler": sched.state_dict(), "loss": 0.25, "history": [1.0, float("inf")],
-             "note": None, "flags": (True, 2)}, path)
+    mt.save(
+        {
+            "epoch": 3,
+            "model": model.state_dict(),
+            "optimizer": opt.state_dict(),
+            "scheduler": sched.state_dict(),
+            "loss": 0.25,
+            "history": [1.0, float("inf")],
+            "note": None,
+            "flags": (True, 2),
+        },
+        path,
+    )
     ck = mt.load(path, weights_only=True)
     assert (ck["epoch"], ck["loss"], ck["history"], ck["note"], ck["flags"]) == (
-        3, 0.25, [1.0, float("inf")], None, (True, 2))
-    assert isinstance(ck["model"], OrderedDict) and list(ck["model"]) == list(
-        model.state_dict())
+        3,
+        0.25,
+        [1.0, float("inf")],
+        None,
+        (True, 2),
+    )
+    assert isinstance(ck["model"], OrderedDict) and list(ck["model"]) == list(model.state_dict())
     assert ck["model"]["1.num_batches_tracked"].dtype == mt.int64
     model2, opt2, sched2 = _trained(steps=0, seed=1)
     model2.load_state_dict(ck["model"])
-    assert all(np.array_equal(x.numpy(), y.numpy())
-               for x, y in zip(model.state_dict().values(), model2.state_dict().values(),
-                               strict=True))
+    assert all(
+        np.array_equal(x.numpy(), y.numpy())
+        for x, y in zip(model.state_dict().values(), model2.state_dict().values(), strict=True)
+    )
     opt2.load_state_dict(ck["optimizer"])
     sched2.load_state_dict(ck["scheduler"])
     assert opt2.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
     assert list(opt2.state_dict()["state"]) == [0, 1, 2, 3, 4, 5]  # int keys survive
-    for a, b in zip(opt.state_dict()["state"].values(), opt2.state_dict()["state"].values(),
-                    strict=True):
+    for a, b in zip(
+        opt.state_dict()["state"].values(), opt2.state_dict()["state"].values(), strict=True
+    ):
         assert all(np.array_equal(a[k].numpy(), b[k].numpy()) for k in a)
     assert sched2.get_last_lr() == sched.get_last_lr()
 

@@ -39,8 +39,12 @@ def test_linear_frozen_weight_skips_its_gradient():
 @pytest.mark.parametrize("shape,normalized", [((3, 4), (4,)), ((2, 2, 3), (2, 3))])
 def test_layer_norm(shape, normalized):
     x = leaf(shape, 0)
-    check_grad(lambda a, w, b: F.layer_norm(a, normalized, w, b), x, leaf(normalized, 1),
-               leaf(normalized, 2))
+    check_grad(
+        lambda a, w, b: F.layer_norm(a, normalized, w, b),
+        x,
+        leaf(normalized, 1),
+        leaf(normalized, 2),
+    )
     check_grad(lambda a: F.layer_norm(a, normalized), x)
 
 
@@ -56,8 +60,12 @@ def test_batch_norm_training(shape):
 def test_batch_norm_eval_uses_running_stats():
     rm = mt.tensor([0.5, -1.0], dtype=mt.float64)
     rv = mt.tensor([2.0, 0.5], dtype=mt.float64)
-    check_grad(lambda x, w, b: F.batch_norm(x, rm, rv, w, b, training=False),
-               leaf((3, 2), 0), leaf((2,), 1), leaf((2,), 2))
+    check_grad(
+        lambda x, w, b: F.batch_norm(x, rm, rv, w, b, training=False),
+        leaf((3, 2), 0),
+        leaf((2,), 1),
+        leaf((2,), 2),
+    )
 
 
 def test_batch_norm_updates_running_stats_unbiased():
@@ -140,16 +148,22 @@ def test_bce_with_logits_weights_and_target_grad(reduction):
     x, t = leaf((3, 4), 0, low=-4, high=4), leaf((3, 4), 1, low=0.0, high=1.0)
     w = leaf((3, 1), 2, low=0.1).detach()
     pw = leaf((4,), 3, low=0.5).detach()
-    check_grad(lambda a, b: F.binary_cross_entropy_with_logits(
-        a, b, weight=w, pos_weight=pw, reduction=reduction), x, t)
+    check_grad(
+        lambda a, b: F.binary_cross_entropy_with_logits(
+            a, b, weight=w, pos_weight=pw, reduction=reduction
+        ),
+        x,
+        t,
+    )
     check_grad(lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction), x, t)
 
 
 def test_bce_with_logits_is_stable_for_huge_logits():
     x = mt.tensor([1e4, -1e4, 1e4, -1e4], requires_grad=True)
     t = mt.tensor([1.0, 0.0, 0.0, 1.0], requires_grad=True)
-    loss = F.binary_cross_entropy_with_logits(x, t, pos_weight=mt.tensor([2.0, 2.0, 2.0, 2.0]),
-                                              reduction="none")
+    loss = F.binary_cross_entropy_with_logits(
+        x, t, pos_weight=mt.tensor([2.0, 2.0, 2.0, 2.0]), reduction="none"
+    )
     np.testing.assert_allclose(loss.detach().numpy(), [0.0, 0.0, 1e4, 2e4])
     loss.sum().backward()
     assert np.isfinite(x.grad.numpy()).all() and np.isfinite(t.grad.numpy()).all()
@@ -160,8 +174,11 @@ def test_bce_with_logits_rejects_weight_requiring_grad_and_bad_shapes():
     x, t = mt.zeros(4, 3), mt.zeros(4, 3)
     with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'weight'"):
         F.binary_cross_entropy_with_logits(x, t, weight=mt.ones(3, requires_grad=True))
-    with pytest.raises(ValueError, match=r"Target size \(torch.Size\(\[4\]\)\) must be the same "
-                                         r"as input size \(torch.Size\(\[4, 3\]\)\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Target size \(torch.Size\(\[4\]\)\) must be the same "
+        r"as input size \(torch.Size\(\[4, 3\]\)\)",
+    ):
         F.binary_cross_entropy_with_logits(x, mt.zeros(4))
     with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
         F.binary_cross_entropy_with_logits(x, t, pos_weight=mt.ones(2, 4, 3))
@@ -171,8 +188,10 @@ def test_bce_with_logits_rejects_weight_requiring_grad_and_bad_shapes():
 def test_nll_loss_weight_and_ignore_index(reduction):
     target = mt.tensor([0, 2, 1, 2])
     weight = mt.tensor([0.2, 1.0, 3.0], dtype=mt.float64)
-    check_grad(lambda x: F.nll_loss(x, target, weight=weight, ignore_index=1,
-                                    reduction=reduction), leaf((4, 3), 0))
+    check_grad(
+        lambda x: F.nll_loss(x, target, weight=weight, ignore_index=1, reduction=reduction),
+        leaf((4, 3), 0),
+    )
     target3 = mt.tensor([[0, 1], [2, 2]])
     check_grad(lambda x: F.nll_loss(x, target3, reduction=reduction), leaf((2, 3, 2), 1))
     check_grad(lambda x: F.nll_loss(x, mt.tensor(1), reduction=reduction), leaf((3,), 2))
@@ -183,14 +202,24 @@ def test_nll_loss_weight_and_ignore_index(reduction):
 def test_cross_entropy(smoothing, reduction):
     target = mt.tensor([0, 2, 1, 2])
     weight = mt.tensor([0.2, 1.0, 3.0], dtype=mt.float64)
-    check_grad(lambda x: F.cross_entropy(x, target, weight=weight, ignore_index=1,
-                                         reduction=reduction, label_smoothing=smoothing),
-               leaf((4, 3), 0))
+    check_grad(
+        lambda x: F.cross_entropy(
+            x, target, weight=weight, ignore_index=1, reduction=reduction, label_smoothing=smoothing
+        ),
+        leaf((4, 3), 0),
+    )
     probs = mt.softmax(leaf((4, 3), 1), dim=1).detach().requires_grad_()
-    check_grad(lambda x, p: F.cross_entropy(x, p, reduction=reduction,
-                                            label_smoothing=smoothing), leaf((4, 3), 2), probs)
-    check_grad(lambda x: F.cross_entropy(x, mt.tensor([[0, 1], [2, 2]]), reduction=reduction,
-                                         label_smoothing=smoothing), leaf((2, 3, 2), 3))
+    check_grad(
+        lambda x, p: F.cross_entropy(x, p, reduction=reduction, label_smoothing=smoothing),
+        leaf((4, 3), 2),
+        probs,
+    )
+    check_grad(
+        lambda x: F.cross_entropy(
+            x, mt.tensor([[0, 1], [2, 2]]), reduction=reduction, label_smoothing=smoothing
+        ),
+        leaf((2, 3, 2), 3),
+    )
 
 
 def test_loss_errors():
@@ -219,9 +248,16 @@ def test_one_hot():
         F.one_hot(mt.tensor([0.0]))
 
 
-@pytest.mark.parametrize("mode,pad", [("constant", (1, 2)), ("constant", (1, -1, 0, 2)),
-                                      ("reflect", (2, 1)), ("replicate", (1, 2, 2, 0)),
-                                      ("circular", (2, 1))])
+@pytest.mark.parametrize(
+    "mode,pad",
+    [
+        ("constant", (1, 2)),
+        ("constant", (1, -1, 0, 2)),
+        ("reflect", (2, 1)),
+        ("replicate", (1, 2, 2, 0)),
+        ("circular", (2, 1)),
+    ],
+)
 def test_pad(mode, pad):
     check_grad(lambda x: F.pad(x, pad, mode=mode), leaf((2, 3, 4), 0))
 
@@ -233,24 +269,25 @@ def test_kl_div(reduction, log_target):
     t = leaf((3, 4), 1, low=-3.0, high=-0.2) if log_target else leaf((3, 4), 1, low=0.1, high=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # reduction='mean' warns, as in PyTorch
-        check_grad(lambda a, b: F.kl_div(a, b, reduction=reduction, log_target=log_target),
-                   x, t)
+        check_grad(lambda a, b: F.kl_div(a, b, reduction=reduction, log_target=log_target), x, t)
 
 
 def test_cosine_similarity_and_pairwise_distance():
     check_grad(lambda a, b: F.cosine_similarity(a, b), leaf((3, 4), 0), leaf((1, 4), 1))
-    check_grad(lambda a, b: F.cosine_similarity(a, b, dim=0, eps=1e-3), leaf((3, 4), 2),
-               leaf((3, 4), 3))
+    check_grad(
+        lambda a, b: F.cosine_similarity(a, b, dim=0, eps=1e-3), leaf((3, 4), 2), leaf((3, 4), 3)
+    )
     for p in (2.0, 1.0, 3.0):
-        check_grad(lambda a, b, p=p: F.pairwise_distance(a, b, p=p), leaf((3, 4), 4),
-                   leaf((4,), 5))
-    check_grad(lambda a, b: F.pairwise_distance(a, b, keepdim=True), leaf((3, 4), 6),
-               leaf((3, 4), 7))
+        check_grad(lambda a, b, p=p: F.pairwise_distance(a, b, p=p), leaf((3, 4), 4), leaf((4,), 5))
+    check_grad(
+        lambda a, b: F.pairwise_distance(a, b, keepdim=True), leaf((3, 4), 6), leaf((3, 4), 7)
+    )
 
 
 def test_group_norm_and_rms_norm():
-    check_grad(lambda x, w, b: F.group_norm(x, 2, w, b), leaf((2, 4, 3), 0), leaf((4,), 1),
-               leaf((4,), 2))
+    check_grad(
+        lambda x, w, b: F.group_norm(x, 2, w, b), leaf((2, 4, 3), 0), leaf((4,), 1), leaf((4,), 2)
+    )
     check_grad(lambda x: F.group_norm(x, 4), leaf((3, 4), 3))
     check_grad(lambda x, w: F.rms_norm(x, (3,), w), leaf((2, 3), 4), leaf((3,), 5))
     check_grad(lambda x: F.rms_norm(x, (2, 3), eps=1e-3), leaf((2, 2, 3), 6))

@@ -29,13 +29,16 @@ def test_init_draws_from_global_generator():
     np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
-@pytest.mark.parametrize("fn,expected_std", [
-    (lambda t: init.xavier_uniform_(t), math.sqrt(2 / (200 + 300))),
-    (lambda t: init.xavier_normal_(t, gain=2.0), 2 * math.sqrt(2 / (200 + 300))),
-    (lambda t: init.kaiming_uniform_(t, nonlinearity="relu"), math.sqrt(2 / 300)),
-    (lambda t: init.kaiming_normal_(t, mode="fan_out"), math.sqrt(2 / 200 / (1 + 1e-4))),
-    (lambda t: init.normal_(t, 1.0, 0.5), 0.5),
-])
+@pytest.mark.parametrize(
+    "fn,expected_std",
+    [
+        (lambda t: init.xavier_uniform_(t), math.sqrt(2 / (200 + 300))),
+        (lambda t: init.xavier_normal_(t, gain=2.0), 2 * math.sqrt(2 / (200 + 300))),
+        (lambda t: init.kaiming_uniform_(t, nonlinearity="relu"), math.sqrt(2 / 300)),
+        (lambda t: init.kaiming_normal_(t, mode="fan_out"), math.sqrt(2 / 200 / (1 + 1e-4))),
+        (lambda t: init.normal_(t, 1.0, 0.5), 0.5),
+    ],
+)
 def test_init_standard_deviations(fn, expected_std):
     t = fn(mt.empty(200, 300))
     assert abs(t.numpy().std() - expected_std) < 0.03 * expected_std
@@ -121,8 +124,7 @@ def test_parameters_vector_roundtrip():
     model = nn.Linear(3, 2)
     vec = utils.parameters_to_vector(model.parameters())
     assert vec.shape == (8,)
-    np.testing.assert_array_equal(vec.detach().numpy()[:6],
-                                  model.weight.detach().numpy().ravel())
+    np.testing.assert_array_equal(vec.detach().numpy()[:6], model.weight.detach().numpy().ravel())
     utils.vector_to_parameters(mt.arange(8.0), model.parameters())
     assert model.bias.tolist() == [6.0, 7.0]
     with pytest.raises(TypeError, match="expected torch.Tensor, but got: list"):

@@ -17,15 +17,18 @@ def functional_call(module, names, values, x):
     return module(x)
 
 
-@pytest.mark.parametrize("make,shape", [
-    (lambda: nn.Linear(3, 2), (4, 3)),
-    (lambda: nn.LayerNorm(3), (4, 3)),
-    (lambda: nn.BatchNorm1d(3), (4, 3)),
-    (lambda: nn.BatchNorm1d(2).eval(), (3, 2, 2)),
-    (lambda: nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1)), (5, 3)),
-    (lambda: nn.Sequential(nn.Linear(3, 4), nn.GELU(), nn.LayerNorm(4), nn.SiLU()), (2, 3)),
-    (lambda: nn.Sequential(nn.Flatten(), nn.Linear(6, 2), nn.LogSoftmax(dim=1)), (2, 2, 3)),
-])
+@pytest.mark.parametrize(
+    "make,shape",
+    [
+        (lambda: nn.Linear(3, 2), (4, 3)),
+        (lambda: nn.LayerNorm(3), (4, 3)),
+        (lambda: nn.BatchNorm1d(3), (4, 3)),
+        (lambda: nn.BatchNorm1d(2).eval(), (3, 2, 2)),
+        (lambda: nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1)), (5, 3)),
+        (lambda: nn.Sequential(nn.Linear(3, 4), nn.GELU(), nn.LayerNorm(4), nn.SiLU()), (2, 3)),
+        (lambda: nn.Sequential(nn.Flatten(), nn.Linear(6, 2), nn.LogSoftmax(dim=1)), (2, 2, 3)),
+    ],
+)
 def test_module_gradients_wrt_input_and_parameters(make, shape):
     mt.manual_seed(0)
     module = make().double()

@@ -50,13 +50,16 @@ def test_registration_by_assignment_and_order():
     net = Net()
     assert list(net._modules) == ["fc1", "act", "fc2"]
     assert [n for n, _ in net.named_parameters()] == [
-        "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+        "fc1.weight",
+        "fc1.bias",
+        "fc2.weight",
+        "fc2.bias",
+    ]
     assert [n for n, _ in net.named_buffers()] == ["scale", "cache"]
     assert [n for n, _ in net.named_children()] == ["fc1", "act", "fc2"]
     assert [n for n, _ in net.named_modules()] == ["", "fc1", "act", "fc2"]
     assert len(list(net.parameters(recurse=False))) == 0
-    assert list(net.state_dict()) == ["scale", "fc1.weight", "fc1.bias", "fc2.weight",
-                                      "fc2.bias"]
+    assert list(net.state_dict()) == ["scale", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
 
 
 def test_shared_parameter_listed_once():
@@ -80,8 +83,11 @@ def test_unknown_attribute_error_names_class():
 
 def test_assigning_tensor_to_parameter_name_is_type_error():
     lin = nn.Linear(2, 2)
-    with pytest.raises(TypeError, match=r"cannot assign 'torch.FloatTensor' as parameter "
-                                        r"'weight' \(torch.nn.Parameter or None expected\)"):
+    with pytest.raises(
+        TypeError,
+        match=r"cannot assign 'torch.FloatTensor' as parameter "
+        r"'weight' \(torch.nn.Parameter or None expected\)",
+    ):
         lin.weight = mt.ones(2, 2)
     lin.bias = None
     assert lin.bias is None and "bias" in lin._parameters
@@ -161,8 +167,11 @@ def test_init_not_called_errors():
 
 
 def test_forward_missing_raises():
-    with pytest.raises(NotImplementedError, match=r'Module \[ModuleList\] is missing the '
-                                                  r'required "forward" function'):
+    with pytest.raises(
+        NotImplementedError,
+        match=r"Module \[ModuleList\] is missing the "
+        r'required "forward" function',
+    ):
         nn.ModuleList()(mt.ones(1))
 
 
@@ -232,8 +241,9 @@ def test_forward_hooks_replace_args_and_output_and_remove():
     h1 = lin.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
     h2 = lin.register_forward_hook(lambda m, args, out: calls.append(out.shape) or out + 1)
     out = lin(mt.ones(3, 2))
-    np.testing.assert_allclose(out.detach().numpy(), lin.bias.detach().numpy() + 1 + 0 * out
-                               .detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        out.detach().numpy(), lin.bias.detach().numpy() + 1 + 0 * out.detach().numpy(), rtol=1e-6
+    )
     assert calls == [(3, 2)]
     h1.remove()
     h2.remove()

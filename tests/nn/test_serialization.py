@@ -34,8 +34,7 @@ def test_roundtrip_keeps_keys_order_dtypes_and_values(tmp_path):
 
 
 def test_loaded_tensors_are_writable_leaves(tmp_path):
-    mt.save({"a": mt.ones(2, dtype=mt.float64), "flag": mt.tensor([True, False])},
-            tmp_path / "x")
+    mt.save({"a": mt.ones(2, dtype=mt.float64), "flag": mt.tensor([True, False])}, tmp_path / "x")
     loaded = mt.load(str(tmp_path / "x"))
     loaded["a"].numpy()[0] = 3.0
     assert not loaded["a"].requires_grad and loaded["flag"].dtype == mt.bool

@@ -29,15 +29,15 @@ def test_linear_any_leading_dims(lead, fan_in, fan_out, bias, seed):
     g = rng.standard_normal(expected.shape)
     out.backward(mt.tensor(g))
     np.testing.assert_allclose(xt.grad.numpy(), g @ w, atol=1e-12)
-    np.testing.assert_allclose(wt.grad.numpy(), g.reshape(-1, fan_out).T @ x.reshape(-1, fan_in),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        wt.grad.numpy(), g.reshape(-1, fan_out).T @ x.reshape(-1, fan_in), atol=1e-12
+    )
     if bias:
         np.testing.assert_allclose(bt.grad.numpy(), g.reshape(-1, fan_out).sum(0), atol=1e-12)
 
 
 @settings(max_examples=30, deadline=None)
-@given(lead=lead, last=st.lists(st.integers(2, 4), min_size=1, max_size=2),
-       seed=st.integers(0, 99))
+@given(lead=lead, last=st.lists(st.integers(2, 4), min_size=1, max_size=2), seed=st.integers(0, 99))
 def test_layer_norm_normalises_trailing_dims(lead, last, seed):
     x = np.random.default_rng(seed).standard_normal((*lead, *last)) * 3 + 1
     out = F.layer_norm(mt.tensor(x), tuple(last), eps=0.0).numpy()

@@ -19,13 +19,22 @@ def test_keys_order_and_detached_aliases():
     model = mlp()
     sd = model.state_dict()
     assert isinstance(sd, OrderedDict)
-    assert list(sd) == ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
-                        "1.running_var", "1.num_batches_tracked", "3.weight", "3.bias"]
+    assert list(sd) == [
+        "0.weight",
+        "0.bias",
+        "1.weight",
+        "1.bias",
+        "1.running_mean",
+        "1.running_var",
+        "1.num_batches_tracked",
+        "3.weight",
+        "3.bias",
+    ]
     assert not sd["0.weight"].requires_grad
     sd["0.weight"].numpy()[0, 0] = 42.0  # shares memory with the parameter
     assert model[0].weight.detach().numpy()[0, 0] == 42.0
     assert model.state_dict(keep_vars=True)["0.weight"] is model[0].weight
-    assert list(model.state_dict(prefix="m.")) [0] == "m.0.weight"
+    assert list(model.state_dict(prefix="m."))[0] == "m.0.weight"
     assert sd._metadata[""] == {"version": 1} and sd._metadata["1"] == {"version": 2}
 
 
@@ -57,8 +66,7 @@ def test_strict_error_lists_everything_at_once():
 
 def test_non_strict_returns_named_tuple():
     model = nn.Sequential(nn.Linear(2, 3))
-    result = model.load_state_dict({"0.weight": mt.zeros(3, 2), "0.x.y": mt.zeros(1)},
-                                   strict=False)
+    result = model.load_state_dict({"0.weight": mt.zeros(3, 2), "0.x.y": mt.zeros(1)}, strict=False)
     assert result == (["0.bias"], ["0.x.y"])
     assert result.missing_keys == ["0.bias"] and result.unexpected_keys == ["0.x.y"]
     assert repr(result) == "_IncompatibleKeys(missing_keys=['0.bias'], unexpected_keys=['0.x.y'])"

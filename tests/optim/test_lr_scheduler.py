@@ -35,18 +35,26 @@ def test_construction_sets_initial_lr_and_base_lrs():
     assert sched.get_last_lr() == [0.3, 0.7]
 
 
-@pytest.mark.parametrize(("make", "expected"), [
-    (lambda o: S.StepLR(o, step_size=2, gamma=0.5), [1, 0.5, 0.5, 0.25, 0.25]),
-    (lambda o: S.MultiStepLR(o, milestones=[1, 3, 3], gamma=0.5), [0.5, 0.5, 0.125, 0.125, 0.125]),
-    (lambda o: S.ExponentialLR(o, gamma=0.5), [0.5, 0.25, 0.125, 0.0625, 0.03125]),
-    (lambda o: S.LinearLR(o, start_factor=0.2, total_iters=4), [0.4, 0.6, 0.8, 1.0, 1.0]),
-    (lambda o: S.ConstantLR(o, factor=0.5, total_iters=2), [0.5, 1.0, 1.0, 1.0, 1.0]),
-    (lambda o: S.PolynomialLR(o, total_iters=4, power=1.0), [0.75, 0.5, 0.25, 0.0, 0.0]),
-    (lambda o: S.LambdaLR(o, lambda e: 1 / (e + 1)), [0.5, 1 / 3, 0.25, 0.2, 1 / 6]),
-    (lambda o: S.MultiplicativeLR(o, lambda e: 0.9), [0.9, 0.81, 0.729, 0.6561, 0.59049]),
-    (lambda o: S.CosineAnnealingLR(o, T_max=4),
-     [round((1 + math.cos(math.pi * t / 4)) / 2, 12) for t in range(1, 6)]),
-])
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda o: S.StepLR(o, step_size=2, gamma=0.5), [1, 0.5, 0.5, 0.25, 0.25]),
+        (
+            lambda o: S.MultiStepLR(o, milestones=[1, 3, 3], gamma=0.5),
+            [0.5, 0.5, 0.125, 0.125, 0.125],
+        ),
+        (lambda o: S.ExponentialLR(o, gamma=0.5), [0.5, 0.25, 0.125, 0.0625, 0.03125]),
+        (lambda o: S.LinearLR(o, start_factor=0.2, total_iters=4), [0.4, 0.6, 0.8, 1.0, 1.0]),
+        (lambda o: S.ConstantLR(o, factor=0.5, total_iters=2), [0.5, 1.0, 1.0, 1.0, 1.0]),
+        (lambda o: S.PolynomialLR(o, total_iters=4, power=1.0), [0.75, 0.5, 0.25, 0.0, 0.0]),
+        (lambda o: S.LambdaLR(o, lambda e: 1 / (e + 1)), [0.5, 1 / 3, 0.25, 0.2, 1 / 6]),
+        (lambda o: S.MultiplicativeLR(o, lambda e: 0.9), [0.9, 0.81, 0.729, 0.6561, 0.59049]),
+        (
+            lambda o: S.CosineAnnealingLR(o, T_max=4),
+            [round((1 + math.cos(math.pi * t / 4)) / 2, 12) for t in range(1, 6)],
+        ),
+    ],
+)
 def test_schedules_by_hand(make, expected):
     opt = _opt()
     assert _lrs(opt, make(opt), 5) == pytest.approx(expected, abs=1e-12)
@@ -54,8 +62,11 @@ def test_schedules_by_hand(make, expected):
 
 def test_sequential_switches_at_the_milestone():
     opt = _opt()
-    sched = S.SequentialLR(opt, [S.ConstantLR(opt, factor=0.1, total_iters=10),
-                                 S.ExponentialLR(opt, gamma=0.5)], milestones=[2])
+    sched = S.SequentialLR(
+        opt,
+        [S.ConstantLR(opt, factor=0.1, total_iters=10), S.ExponentialLR(opt, gamma=0.5)],
+        milestones=[2],
+    )
     assert opt.param_groups[0]["lr"] == pytest.approx(0.1)
     assert _lrs(opt, sched, 4) == pytest.approx([0.1, 1.0, 0.5, 0.25])
 
@@ -92,12 +103,15 @@ def test_lambda_state_dict_drops_functions_keeps_callable_objects():
     assert warm.steps == 5 and sched2.last_epoch == 1
 
 
-@pytest.mark.parametrize("make", [
-    lambda o: S.StepLR(o, 3),
-    lambda o: S.SequentialLR(o, [S.LinearLR(o), S.StepLR(o, 2)], milestones=[2]),
-    lambda o: S.ReduceLROnPlateau(o),
-    lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=10),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda o: S.StepLR(o, 3),
+        lambda o: S.SequentialLR(o, [S.LinearLR(o), S.StepLR(o, 2)], milestones=[2]),
+        lambda o: S.ReduceLROnPlateau(o),
+        lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=10),
+    ],
+)
 def test_state_dicts_are_json_plain(make):
     opt = _opt()
     sched = make(opt)

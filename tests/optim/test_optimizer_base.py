@@ -57,8 +57,9 @@ def test_state_dict_round_trip_mid_training_continues_identically(name):
     saved = opt.state_dict()
     # a snapshot as plain data: arrays and numbers, as a checkpoint would hold
     snapshot = {
-        "state": {str(i): {k: v.numpy().copy() for k, v in s.items()}
-                  for i, s in saved["state"].items()},
+        "state": {
+            str(i): {k: v.numpy().copy() for k, v in s.items()} for i, s in saved["state"].items()
+        },
         "param_groups": [dict(g) for g in saved["param_groups"]],
     }
     copies = [mt.tensor(p.detach().numpy().copy(), requires_grad=True) for p in params]
@@ -78,8 +79,12 @@ def test_loaded_state_is_copied_and_cast_to_the_param_dtype():
     p = mt.ones(3, requires_grad=True)
     opt = mt.optim.Adam([p])
     buf = np.full(3, 0.5)  # float64 into a float32 param
-    opt.load_state_dict({"state": {0: {"step": 3, "exp_avg": buf, "exp_avg_sq": buf}},
-                         "param_groups": [dict(opt.state_dict()["param_groups"][0])]})
+    opt.load_state_dict(
+        {
+            "state": {0: {"step": 3, "exp_avg": buf, "exp_avg_sq": buf}},
+            "param_groups": [dict(opt.state_dict()["param_groups"][0])],
+        }
+    )
     state = opt.state[p]
     assert str(state["exp_avg"].dtype) == "torch.float32"
     assert str(state["step"].dtype) == "torch.float32" and state["step"].item() == 3.0

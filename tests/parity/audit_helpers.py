@@ -19,11 +19,20 @@ torch = pytest.importorskip("torch")
 def _describe(value, lib):
     if isinstance(value, lib.Tensor):
         fn = value.grad_fn.name() if value.grad_fn is not None else None
-        return ("tensor", str(value.dtype), tuple(value.shape), value.requires_grad,
-                value.is_leaf, fn, value.detach().numpy().tolist())
+        return (
+            "tensor",
+            str(value.dtype),
+            tuple(value.shape),
+            value.requires_grad,
+            value.is_leaf,
+            fn,
+            value.detach().numpy().tolist(),
+        )
     if isinstance(value, (tuple, list)):
-        return (type(value).__name__ if type(value) in (tuple, list) else "seq",
-                [_describe(v, lib) for v in value])
+        return (
+            type(value).__name__ if type(value) in (tuple, list) else "seq",
+            [_describe(v, lib) for v in value],
+        )
     if isinstance(value, (bool, int, float, str, type(None))):
         return (type(value).__name__, value)
     return ("other", str(value))
@@ -45,8 +54,7 @@ def outcome(code: str, lib):
 
 def _close(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-5,
-                                                                 abs_tol=1e-6)
+        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-6)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return type(a) is type(b) and len(a) == len(b) and all(map(_close, a, b))
     return type(a) is type(b) and a == b

@@ -18,22 +18,27 @@ def to_torch(t, requires_grad=None):
     return out
 
 
-def compare(fn_mt, fn_torch, *arrays, requires_grad=True, rtol=1e-5, atol=1e-6,
-            check_grad_fn=True):
+def compare(fn_mt, fn_torch, *arrays, requires_grad=True, rtol=1e-5, atol=1e-6, check_grad_fn=True):
     """Run fn on the same inputs in both libraries; compare values, dtypes, grads, grad_fn.
 
     `arrays` are numpy arrays; floating ones require grad when `requires_grad` is True.
     """
-    mt_in = [mt.tensor(a, dtype=mt.autograd.dtypes.from_numpy_dtype(a.dtype),
-                       requires_grad=requires_grad and a.dtype.kind == "f") for a in arrays]
-    th_in = [torch.tensor(a, requires_grad=requires_grad and a.dtype.kind == "f")
-             for a in arrays]
+    mt_in = [
+        mt.tensor(
+            a,
+            dtype=mt.autograd.dtypes.from_numpy_dtype(a.dtype),
+            requires_grad=requires_grad and a.dtype.kind == "f",
+        )
+        for a in arrays
+    ]
+    th_in = [torch.tensor(a, requires_grad=requires_grad and a.dtype.kind == "f") for a in arrays]
     out_mt = fn_mt(*mt_in)
     out_th = fn_torch(*th_in)
     assert str(out_mt.dtype) == str(out_th.dtype), (out_mt.dtype, out_th.dtype)
     assert tuple(out_mt.shape) == tuple(out_th.shape)
-    np.testing.assert_allclose(out_mt.detach().numpy(), out_th.detach().numpy(),
-                               rtol=rtol, atol=atol)
+    np.testing.assert_allclose(
+        out_mt.detach().numpy(), out_th.detach().numpy(), rtol=rtol, atol=atol
+    )
     if check_grad_fn:
         name_mt = None if out_mt.grad_fn is None else out_mt.grad_fn.name()
         name_th = None if out_th.grad_fn is None else out_th.grad_fn.name()

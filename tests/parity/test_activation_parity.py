@@ -51,11 +51,22 @@ def test_activation(name, dtype, shape):
     compare(lambda x: fn(act, x), lambda x: fn(F, x), arr(shape, 4, dtype))
 
 
-@pytest.mark.parametrize("name", ["relu", "leaky_relu", "elu", "hardtanh", "relu6",
-                                  "hardswish", "hardsigmoid", "threshold", "softshrink"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "relu",
+        "leaky_relu",
+        "elu",
+        "hardtanh",
+        "relu6",
+        "hardswish",
+        "hardsigmoid",
+        "threshold",
+        "softshrink",
+    ],
+)
 def test_kinks(name):
-    values = np.array([-3.0, -1.5, -1.0, -0.3, 0.0, 0.1, 0.3, 0.5, 1.0, 1.5, 3.0],
-                      dtype=np.float32)
+    values = np.array([-3.0, -1.5, -1.0, -0.3, 0.0, 0.1, 0.3, 0.5, 1.0, 1.5, 3.0], dtype=np.float32)
     compare(lambda x: CALLS[name](act, x), lambda x: CALLS[name](F, x), values)
 
 
@@ -72,8 +83,9 @@ def test_extreme_values():
     compare(lambda x: mt.sigmoid(x), lambda x: torch.sigmoid(x), values)
 
 
-@pytest.mark.parametrize("shape,dim", [((5,), 0), ((3, 4), 1), ((3, 4), 0), ((2, 3, 4), -1),
-                                       ((2, 3, 4), 1), ((), 0)])
+@pytest.mark.parametrize(
+    "shape,dim", [((5,), 0), ((3, 4), 1), ((3, 4), 0), ((2, 3, 4), -1), ((2, 3, 4), 1), ((), 0)]
+)
 @pytest.mark.parametrize("fn", ["softmax", "log_softmax", "softmin"])
 def test_softmax_family(fn, shape, dim):
     x = arr(shape, 5) * 4
@@ -85,15 +97,31 @@ def test_softmax_dtype_argument_and_large_logits():
     x = (arr((3, 4), 6) * 300).astype(np.float32)
     compare(lambda t: mt.softmax(t, 1), lambda t: torch.softmax(t, 1), x)
     compare(lambda t: mt.log_softmax(t, 1), lambda t: torch.log_softmax(t, 1), x)
-    compare(lambda t: mt.softmax(t, 1, dtype=mt.float64),
-            lambda t: torch.softmax(t, 1, dtype=torch.float64), x)
-    compare(lambda t: t.log_softmax(0, dtype=mt.float64),
-            lambda t: t.log_softmax(0, dtype=torch.float64), x)
+    compare(
+        lambda t: mt.softmax(t, 1, dtype=mt.float64),
+        lambda t: torch.softmax(t, 1, dtype=torch.float64),
+        x,
+    )
+    compare(
+        lambda t: t.log_softmax(0, dtype=mt.float64),
+        lambda t: t.log_softmax(0, dtype=torch.float64),
+        x,
+    )
 
 
 def test_top_level_names_exist_like_torch():
-    for name in ("relu", "relu_", "selu", "celu", "threshold", "softmax", "log_softmax",
-                 "sigmoid", "tanh", "hardshrink"):
+    for name in (
+        "relu",
+        "relu_",
+        "selu",
+        "celu",
+        "threshold",
+        "softmax",
+        "log_softmax",
+        "sigmoid",
+        "tanh",
+        "hardshrink",
+    ):
         assert hasattr(torch, name) and hasattr(mt, name), name
     for name in ("gelu", "silu", "softplus", "leaky_relu", "elu", "mish", "hardtanh"):
         assert not hasattr(torch, name) and not hasattr(mt, name), name

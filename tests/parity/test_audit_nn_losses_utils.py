@@ -22,8 +22,9 @@ def test_all_or_zero_weight_targets_give_torchs_grads(weight, smoothing):
     def run(lib):
         x = lib.tensor(LOGITS, requires_grad=True)
         w = None if weight is None else lib.tensor(weight)
-        loss = lib.nn.functional.cross_entropy(x, lib.tensor([1, 1, 0, 1, 0]), weight=w,
-                                               ignore_index=1, label_smoothing=smoothing)
+        loss = lib.nn.functional.cross_entropy(
+            x, lib.tensor([1, 1, 0, 1, 0]), weight=w, ignore_index=1, label_smoothing=smoothing
+        )
         loss.backward()
         return loss.detach().numpy(), x.grad.numpy()
 
@@ -37,8 +38,11 @@ def test_all_or_zero_weight_targets_give_torchs_grads(weight, smoothing):
 
 def test_legacy_reduction_args_warn_like_torch():
     for lib in (mt, torch):
-        with pytest.warns(UserWarning, match=r"size_average and reduce args will be "
-                                             r"deprecated, please use reduction='sum' instead"):
+        with pytest.warns(
+            UserWarning,
+            match=r"size_average and reduce args will be "
+            r"deprecated, please use reduction='sum' instead",
+        ):
             out = lib.nn.functional.mse_loss(lib.ones(3), lib.zeros(3), size_average=False)
         assert out.item() == 3.0
         with pytest.warns(UserWarning, match="reduction='none'"):
@@ -48,8 +52,11 @@ def test_legacy_reduction_args_warn_like_torch():
 def test_empty_mean_losses_are_quiet_nan():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for fn in (mt.nn.functional.mse_loss, mt.nn.functional.l1_loss,
-                   mt.nn.functional.smooth_l1_loss):
+        for fn in (
+            mt.nn.functional.mse_loss,
+            mt.nn.functional.l1_loss,
+            mt.nn.functional.smooth_l1_loss,
+        ):
             assert np.isnan(fn(mt.ones(0), mt.ones(0)).item())
 
 
@@ -84,8 +91,11 @@ def test_clip_grads_with_norm_matches_torch():
 def test_vector_to_parameters_too_short_raises_runtime_error():
     for lib in (mt, torch):
         ps = [lib.nn.Parameter(lib.ones(3)), lib.nn.Parameter(lib.ones(2, 4))]
-        with pytest.raises(RuntimeError, match=r"shape '\[2, 4\]' is invalid for input of "
-                                               r"size 4"):
+        with pytest.raises(
+            RuntimeError,
+            match=r"shape '\[2, 4\]' is invalid for input of "
+            r"size 4",
+        ):
             lib.nn.utils.vector_to_parameters(lib.arange(7.0), ps)
 
 

@@ -17,18 +17,20 @@ def _opt(lib, kind="sgd"):
     params = [lib.nn.Parameter(lib.ones(2)), lib.nn.Parameter(lib.ones(3))]
     if kind == "adam":
         return lib.optim.Adam(params, lr=0.1)
-    return lib.optim.SGD([{"params": params[:1]}, {"params": params[1:], "lr": 0.3}],
-                         lr=0.1, momentum=0.9)
+    return lib.optim.SGD(
+        [{"params": params[:1]}, {"params": params[1:], "lr": 0.3}], lr=0.1, momentum=0.9
+    )
 
 
 SCHEDULES = {
     "triangular": lambda s, o: s.CyclicLR(o, 0.01, [0.1, 0.2], step_size_up=2),
-    "triangular2": lambda s, o: s.CyclicLR(o, [0.01, 0.02], 0.1, step_size_up=2,
-                                           step_size_down=3, mode="triangular2"),
-    "exp_range": lambda s, o: s.CyclicLR(o, 0.01, 0.1, step_size_up=2, mode="exp_range",
-                                         gamma=0.9),
-    "custom": lambda s, o: s.CyclicLR(o, 0.01, 0.1, step_size_up=3, scale_fn=lambda x: 0.5,
-                                      scale_mode="iterations"),
+    "triangular2": lambda s, o: s.CyclicLR(
+        o, [0.01, 0.02], 0.1, step_size_up=2, step_size_down=3, mode="triangular2"
+    ),
+    "exp_range": lambda s, o: s.CyclicLR(o, 0.01, 0.1, step_size_up=2, mode="exp_range", gamma=0.9),
+    "custom": lambda s, o: s.CyclicLR(
+        o, 0.01, 0.1, step_size_up=3, scale_fn=lambda x: 0.5, scale_mode="iterations"
+    ),
     "warm": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.001),
     "warm1": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=4),
 }
@@ -92,19 +94,26 @@ def test_cyclic_state_dict_round_trip():
 def test_warm_restarts_fractional_epochs_and_errors_match_torch():
     def run(lib):
         opt = _opt(lib)
-        sched = lib.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=3,
-                                                                   eta_min=0.01)
+        sched = lib.optim.lr_scheduler.CosineAnnealingWarmRestarts(
+            opt, T_0=2, T_mult=3, eta_min=0.01
+        )
         out = []
         for epoch in [0.5, 1.5, 2, 7.25, 8, 30, 1, None, None]:
             sched.step(epoch)
-            out.append((opt.param_groups[0]["lr"], sched.T_i, sched.T_cur, sched.last_epoch,
-                        sched._step_count))
+            out.append(
+                (
+                    opt.param_groups[0]["lr"],
+                    sched.T_i,
+                    sched.T_cur,
+                    sched.last_epoch,
+                    sched._step_count,
+                )
+            )
         with pytest.raises(ValueError, match="Expected non-negative epoch, but got -1"):
             sched.step(-1)
         return out
 
-    np.testing.assert_allclose(np.array(run(mt), float), np.array(run(torch), float),
-                               rtol=1e-12)
+    np.testing.assert_allclose(np.array(run(mt), float), np.array(run(torch), float), rtol=1e-12)
     for lib in (mt, torch):
         opt = _opt(lib)
         with pytest.raises(ValueError, match="Expected positive integer T_0, but got 0"):
@@ -116,12 +125,16 @@ def test_warm_restarts_fractional_epochs_and_errors_match_torch():
 def test_zero_dim_tensor_formats_as_number_like_torch():
     for value in (0.01, 3, True):
         assert f"{mt.tensor(value)}" == f"{torch.tensor(value)}"
-        assert f"{mt.tensor(value, dtype=mt.float64):.3f}" == \
-            f"{torch.tensor(value, dtype=torch.float64):.3f}"
+        assert (
+            f"{mt.tensor(value, dtype=mt.float64):.3f}"
+            == f"{torch.tensor(value, dtype=torch.float64):.3f}"
+        )
     assert f"{mt.ones(2)}" == f"{torch.ones(2)}"
     assert f"{mt.nn.Parameter(mt.tensor(1.0))}" == f"{torch.nn.Parameter(torch.tensor(1.0))}"
     with pytest.raises(TypeError, match="unsupported format string passed to Tensor.__format"):
         f"{mt.ones(2):.3f}"
-    opt_repr = {lib: repr(lib.optim.Adam([lib.nn.Parameter(lib.ones(1))], lr=lib.tensor(0.01)))
-                for lib in (mt, torch)}
+    opt_repr = {
+        lib: repr(lib.optim.Adam([lib.nn.Parameter(lib.ones(1))], lr=lib.tensor(0.01)))
+        for lib in (mt, torch)
+    }
     assert opt_repr[mt] == opt_repr[torch]

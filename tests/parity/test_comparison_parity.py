@@ -25,8 +25,9 @@ def both(a, b):
     return (mt.tensor(a), mt.tensor(b)), (torch.tensor(a), torch.tensor(b))
 
 
-@pytest.mark.parametrize("op", [operator.eq, operator.ne, operator.lt, operator.le,
-                                operator.gt, operator.ge])
+@pytest.mark.parametrize(
+    "op", [operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge]
+)
 @pytest.mark.parametrize("da", DTYPES)
 @pytest.mark.parametrize("db", DTYPES)
 def test_comparison_dtype_pairs(op, da, db):
@@ -49,9 +50,16 @@ def test_logical(name):
 
 
 @pytest.mark.parametrize("op", [operator.and_, operator.or_, operator.xor])
-@pytest.mark.parametrize("da,db", [(np.int64, np.int64), (np.bool_, np.bool_),
-                                   (np.bool_, np.int64), (np.int32, np.int64),
-                                   (np.int32, np.int32)])
+@pytest.mark.parametrize(
+    "da,db",
+    [
+        (np.int64, np.int64),
+        (np.bool_, np.bool_),
+        (np.bool_, np.int64),
+        (np.int32, np.int64),
+        (np.int32, np.int32),
+    ],
+)
 def test_bitwise(op, da, db):
     a = np.array([0, 1, 2, 3]).astype(da)
     b = np.array([3, 1, 0, 2]).astype(db)

@@ -15,25 +15,41 @@ def arr(shape, seed=0, low=-2.0, high=2.0, dtype=np.float32):
 
 # name -> (call on a library module and tensors, input low, input high)
 UNARY = {
-    "exp": (lambda L, x: L.exp(x), -3, 3), "exp2": (lambda L, x: L.exp2(x), -3, 3),
-    "expm1": (lambda L, x: L.expm1(x), -3, 3), "log": (lambda L, x: L.log(x), 0.1, 5),
-    "log2": (lambda L, x: L.log2(x), 0.1, 5), "log10": (lambda L, x: L.log10(x), 0.1, 5),
-    "log1p": (lambda L, x: L.log1p(x), -0.9, 5), "sqrt": (lambda L, x: L.sqrt(x), 0.1, 5),
+    "exp": (lambda L, x: L.exp(x), -3, 3),
+    "exp2": (lambda L, x: L.exp2(x), -3, 3),
+    "expm1": (lambda L, x: L.expm1(x), -3, 3),
+    "log": (lambda L, x: L.log(x), 0.1, 5),
+    "log2": (lambda L, x: L.log2(x), 0.1, 5),
+    "log10": (lambda L, x: L.log10(x), 0.1, 5),
+    "log1p": (lambda L, x: L.log1p(x), -0.9, 5),
+    "sqrt": (lambda L, x: L.sqrt(x), 0.1, 5),
     "rsqrt": (lambda L, x: L.rsqrt(x), 0.1, 5),
     "reciprocal": (lambda L, x: L.reciprocal(x), 0.2, 5),
-    "sigmoid": (lambda L, x: L.sigmoid(x), -8, 8), "tanh": (lambda L, x: L.tanh(x), -4, 4),
-    "erf": (lambda L, x: L.erf(x), -3, 3), "erfc": (lambda L, x: L.erfc(x), -3, 3),
-    "abs": (lambda L, x: L.abs(x), -3, 3), "square": (lambda L, x: L.square(x), -3, 3),
-    "sin": (lambda L, x: L.sin(x), -3, 3), "cos": (lambda L, x: L.cos(x), -3, 3),
-    "tan": (lambda L, x: L.tan(x), -1.2, 1.2), "asin": (lambda L, x: L.asin(x), -0.9, 0.9),
-    "acos": (lambda L, x: L.acos(x), -0.9, 0.9), "atan": (lambda L, x: L.atan(x), -3, 3),
-    "sinh": (lambda L, x: L.sinh(x), -3, 3), "cosh": (lambda L, x: L.cosh(x), -3, 3),
-    "sign": (lambda L, x: L.sign(x), -3, 3), "floor": (lambda L, x: L.floor(x), -3, 3),
-    "ceil": (lambda L, x: L.ceil(x), -3, 3), "round": (lambda L, x: L.round(x), -3, 3),
+    "sigmoid": (lambda L, x: L.sigmoid(x), -8, 8),
+    "tanh": (lambda L, x: L.tanh(x), -4, 4),
+    "erf": (lambda L, x: L.erf(x), -3, 3),
+    "erfc": (lambda L, x: L.erfc(x), -3, 3),
+    "abs": (lambda L, x: L.abs(x), -3, 3),
+    "square": (lambda L, x: L.square(x), -3, 3),
+    "sin": (lambda L, x: L.sin(x), -3, 3),
+    "cos": (lambda L, x: L.cos(x), -3, 3),
+    "tan": (lambda L, x: L.tan(x), -1.2, 1.2),
+    "asin": (lambda L, x: L.asin(x), -0.9, 0.9),
+    "acos": (lambda L, x: L.acos(x), -0.9, 0.9),
+    "atan": (lambda L, x: L.atan(x), -3, 3),
+    "sinh": (lambda L, x: L.sinh(x), -3, 3),
+    "cosh": (lambda L, x: L.cosh(x), -3, 3),
+    "sign": (lambda L, x: L.sign(x), -3, 3),
+    "floor": (lambda L, x: L.floor(x), -3, 3),
+    "ceil": (lambda L, x: L.ceil(x), -3, 3),
+    "round": (lambda L, x: L.round(x), -3, 3),
     "round_dec": (lambda L, x: L.round(x, decimals=1), -3, 3),
-    "trunc": (lambda L, x: L.trunc(x), -3, 3), "frac": (lambda L, x: L.frac(x), -3, 3),
-    "asinh": (lambda L, x: L.asinh(x), -3, 3), "acosh": (lambda L, x: L.acosh(x), 1.1, 4),
-    "atanh": (lambda L, x: L.atanh(x), -0.9, 0.9), "logit": (lambda L, x: L.logit(x), 0.05, 0.95),
+    "trunc": (lambda L, x: L.trunc(x), -3, 3),
+    "frac": (lambda L, x: L.frac(x), -3, 3),
+    "asinh": (lambda L, x: L.asinh(x), -3, 3),
+    "acosh": (lambda L, x: L.acosh(x), 1.1, 4),
+    "atanh": (lambda L, x: L.atanh(x), -0.9, 0.9),
+    "logit": (lambda L, x: L.logit(x), 0.05, 0.95),
     "logit_eps": (lambda L, x: L.logit(x, eps=0.2), 0.05, 0.95),
     "erfinv": (lambda L, x: L.erfinv(x), -0.95, 0.95),
     "nan_to_num": (lambda L, x: L.nan_to_num(L.log(x)), -1, 3),
@@ -50,8 +66,24 @@ def test_unary(name, dtype, shape):
     compare(lambda x: fn(mt, x), lambda x: fn(torch, x), arr(shape, 1, low, high, dtype))
 
 
-@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "sigmoid", "tanh", "erf", "abs",
-                                  "sign", "floor", "round", "square", "reciprocal", "sin"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "exp",
+        "log",
+        "sqrt",
+        "sigmoid",
+        "tanh",
+        "erf",
+        "abs",
+        "sign",
+        "floor",
+        "round",
+        "square",
+        "reciprocal",
+        "sin",
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.bool_])
 def test_unary_integer_inputs(name, dtype):
     if dtype == np.bool_ and name in ("abs", "floor", "round"):
@@ -100,37 +132,64 @@ def test_binary(name, shapes):
     fn = BINARY[name]
     if name.startswith("lerp") and shapes[0] != np.broadcast_shapes(*shapes):
         pytest.skip("torch's lerp needs input at the broadcast shape for backward")
-    compare(lambda a, b: fn(mt, a, b), lambda a, b: fn(torch, a, b), arr(shapes[0], 2),
-            arr(shapes[1], 3))
+    compare(
+        lambda a, b: fn(mt, a, b),
+        lambda a, b: fn(torch, a, b),
+        arr(shapes[0], 2),
+        arr(shapes[1], 3),
+    )
 
 
 def test_ties_and_boundaries():
     a = np.array([-1.0, 0.0, 1.0, 2.0, 0.5], dtype=np.float32)
     b = np.array([0.0, 0.0, 1.0, 1.0, 0.5], dtype=np.float32)
-    for fn in (lambda L, x, y: L.maximum(x, y), lambda L, x, y: L.minimum(x, y),
-               lambda L, x, y: L.clamp(x, -1.0, 1.0) + y,
-               lambda L, x, y: L.clamp(x, y, y + 1), lambda L, x, y: L.clamp(x, y + 1, y),
-               lambda L, x, y: L.abs(x) * y, lambda L, x, y: L.fmax(x, y)):
+    for fn in (
+        lambda L, x, y: L.maximum(x, y),
+        lambda L, x, y: L.minimum(x, y),
+        lambda L, x, y: L.clamp(x, -1.0, 1.0) + y,
+        lambda L, x, y: L.clamp(x, y, y + 1),
+        lambda L, x, y: L.clamp(x, y + 1, y),
+        lambda L, x, y: L.abs(x) * y,
+        lambda L, x, y: L.fmax(x, y),
+    ):
         compare(lambda x, y, fn=fn: fn(mt, x, y), lambda x, y, fn=fn: fn(torch, x, y), a, b)
 
 
-@pytest.mark.parametrize("values,other", [
-    (np.array([7, -7, 5, -5]), 2), (np.array([7, -7, 5, -5]), 2.5),
-    (np.array([7, -7, 5, -5]), np.array([2, 2, -3, -3])),
-    (np.array([7.5, -7.5, 5.0, -5.0], dtype=np.float32), -2),
-    (np.array([7, -7, 5, -5], dtype=np.int32), 3),
-])
+@pytest.mark.parametrize(
+    "values,other",
+    [
+        (np.array([7, -7, 5, -5]), 2),
+        (np.array([7, -7, 5, -5]), 2.5),
+        (np.array([7, -7, 5, -5]), np.array([2, 2, -3, -3])),
+        (np.array([7.5, -7.5, 5.0, -5.0], dtype=np.float32), -2),
+        (np.array([7, -7, 5, -5], dtype=np.int32), 3),
+    ],
+)
 def test_integer_division_family(values, other):
-    for fn in (lambda L, a, b: a // b, lambda L, a, b: a % b, lambda L, a, b: L.fmod(a, b),
-               lambda L, a, b: L.remainder(a, b), lambda L, a, b: L.floor_divide(a, b),
-               lambda L, a, b: L.div(a, b, rounding_mode="trunc"),
-               lambda L, a, b: L.div(a, b, rounding_mode="floor")):
+    for fn in (
+        lambda L, a, b: a // b,
+        lambda L, a, b: a % b,
+        lambda L, a, b: L.fmod(a, b),
+        lambda L, a, b: L.remainder(a, b),
+        lambda L, a, b: L.floor_divide(a, b),
+        lambda L, a, b: L.div(a, b, rounding_mode="trunc"),
+        lambda L, a, b: L.div(a, b, rounding_mode="floor"),
+    ):
         if isinstance(other, np.ndarray):
-            compare(lambda a, b, fn=fn: fn(mt, a, b), lambda a, b, fn=fn: fn(torch, a, b),
-                    values, other, requires_grad=False)
+            compare(
+                lambda a, b, fn=fn: fn(mt, a, b),
+                lambda a, b, fn=fn: fn(torch, a, b),
+                values,
+                other,
+                requires_grad=False,
+            )
         else:
-            compare(lambda a, fn=fn: fn(mt, a, other), lambda a, fn=fn: fn(torch, a, other),
-                    values, requires_grad=False)
+            compare(
+                lambda a, fn=fn: fn(mt, a, other),
+                lambda a, fn=fn: fn(torch, a, other),
+                values,
+                requires_grad=False,
+            )
 
 
 @pytest.mark.parametrize("args", [(0.5, None), (None, 0.5), (-0.5, 0.5), (1, 3), (2.5, 1.0)])
@@ -155,8 +214,12 @@ def test_where_promotion(cond_other):
         return spec
 
     a, b = cond_other
-    compare(lambda c, i: mt.where(c, pick(mt, c, i, a), pick(mt, c, i, b)),
-            lambda c, i: torch.where(c, pick(torch, c, i, a), pick(torch, c, i, b)), cond, ints)
+    compare(
+        lambda c, i: mt.where(c, pick(mt, c, i, a), pick(mt, c, i, b)),
+        lambda c, i: torch.where(c, pick(torch, c, i, a), pick(torch, c, i, b)),
+        cond,
+        ints,
+    )
 
 
 def test_grad_fn_names_of_non_differentiable_paths():

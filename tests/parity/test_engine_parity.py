@@ -27,8 +27,13 @@ def _normal(value):
     """A library-neutral form of a result, for comparison."""
     if isinstance(value, (torch.Tensor, mt.Tensor)):
         data = value.detach().numpy()
-        return ("tensor", str(value.dtype), tuple(value.shape), value.requires_grad,
-                data.astype(np.float64) if data.dtype.kind in "fc" else data.tolist())
+        return (
+            "tensor",
+            str(value.dtype),
+            tuple(value.shape),
+            value.requires_grad,
+            data.astype(np.float64) if data.dtype.kind in "fc" else data.tolist(),
+        )
     if isinstance(value, (tuple, list)):
         return type(value).__name__, [_normal(v) for v in value]
     if isinstance(value, (torch.dtype, mt.dtype, torch.Size, mt.Size)):
@@ -43,8 +48,11 @@ def _outcome(fn, lib):
             result = ("ok", _normal(fn(lib)))
         except Exception as err:  # noqa: BLE001 - the error itself is compared
             result = ("error", type(err).__name__, str(err))
-    texts = [str(w.message).split(" (Triggered internally")[0] for w in caught
-             if issubclass(w.category, UserWarning)]
+    texts = [
+        str(w.message).split(" (Triggered internally")[0]
+        for w in caught
+        if issubclass(w.category, UserWarning)
+    ]
     return result, texts
 
 
@@ -241,8 +249,17 @@ def next_functions(t):
     a = t.tensor([1.0, 2.0], requires_grad=True)
     c = a * t.tensor([3.0, 4.0]) + a
     (mul, i), (acc, j) = c.grad_fn.next_functions
-    return (c.grad_fn.name(), type(mul).__name__, i, type(acc).__name__, j, acc.name(),
-            acc.variable is a, mul.next_functions[1], mul.next_functions[0][0] is acc)
+    return (
+        c.grad_fn.name(),
+        type(mul).__name__,
+        i,
+        type(acc).__name__,
+        j,
+        acc.name(),
+        acc.variable is a,
+        mul.next_functions[1],
+        mul.next_functions[0][0] is acc,
+    )
 
 
 @case
@@ -250,8 +267,14 @@ def is_leaf_rules(t):
     a = t.tensor([1.0, 2.0], requires_grad=True)
     with t.no_grad():
         e = a * 2
-    return (a.is_leaf, (a * 2).is_leaf, (t.ones(1) * 2).is_leaf, e.is_leaf,
-            (a * 2).detach().is_leaf, (a * 2).requires_grad)
+    return (
+        a.is_leaf,
+        (a * 2).is_leaf,
+        (t.ones(1) * 2).is_leaf,
+        e.is_leaf,
+        (a * 2).detach().is_leaf,
+        (a * 2).requires_grad,
+    )
 
 
 @case
@@ -332,9 +355,15 @@ def grad_modes(t):
         with t.enable_grad():
             inner = a * 2
         outer = a * 2
-    return (bare(a).requires_grad, inference(a).requires_grad, disabled(a).requires_grad,
-            enabled_after_decorating, inner.requires_grad, outer.requires_grad,
-            t.is_grad_enabled())
+    return (
+        bare(a).requires_grad,
+        inference(a).requires_grad,
+        disabled(a).requires_grad,
+        enabled_after_decorating,
+        inner.requires_grad,
+        outer.requires_grad,
+        t.is_grad_enabled(),
+    )
 
 
 # ----- Tensor state ---------------------------------------------------------------------------
@@ -386,8 +415,19 @@ def grad_wrong_dtype(t):
 @case
 def conversions(t):
     x = t.tensor([[1.5, -2.0]])
-    return (x.tolist(), t.tensor(3).item(), t.tensor([2.5]).item(), x.shape, x.size(1),
-            x.shape[1:], repr(x.shape), x.dim(), x.numel(), str(x.dtype), t.tensor(1.0).shape)
+    return (
+        x.tolist(),
+        t.tensor(3).item(),
+        t.tensor([2.5]).item(),
+        x.shape,
+        x.size(1),
+        x.shape[1:],
+        repr(x.shape),
+        x.dim(),
+        x.numel(),
+        str(x.dtype),
+        t.tensor(1.0).shape,
+    )
 
 
 @case
@@ -398,14 +438,33 @@ def size_of_scalar(t):
 # ----- factories -----------------------------------------------------------------------------
 @case
 def factories(t):
-    return (t.tensor(1.5), t.tensor(1), t.tensor(True), t.tensor([1, 2.5]), t.tensor([]),
-            t.tensor([[]]), t.tensor(np.float64(2.5)), t.tensor(np.array([1], np.int32)),
-            t.arange(5), t.arange(5.0), t.arange(1, 2, 0.3), t.arange(0, 1, 0.1),
-            t.arange(5, 0, -1), t.arange(t.tensor(3)), t.linspace(0, 1, 5),
-            t.linspace(-3.3, 7.1, 11), t.linspace(0, 10, 4, dtype=t.int64),
-            t.full((2,), 3), t.full((2,), 3.0), t.full((2,), True),
-            t.full_like(t.tensor([1, 2]), 2.7), t.zeros_like(t.tensor([1, 2])), t.eye(2, 3),
-            t.ones(2, dtype=t.int32), t.empty(2, 0).shape)
+    return (
+        t.tensor(1.5),
+        t.tensor(1),
+        t.tensor(True),
+        t.tensor([1, 2.5]),
+        t.tensor([]),
+        t.tensor([[]]),
+        t.tensor(np.float64(2.5)),
+        t.tensor(np.array([1], np.int32)),
+        t.arange(5),
+        t.arange(5.0),
+        t.arange(1, 2, 0.3),
+        t.arange(0, 1, 0.1),
+        t.arange(5, 0, -1),
+        t.arange(t.tensor(3)),
+        t.linspace(0, 1, 5),
+        t.linspace(-3.3, 7.1, 11),
+        t.linspace(0, 10, 4, dtype=t.int64),
+        t.full((2,), 3),
+        t.full((2,), 3.0),
+        t.full((2,), True),
+        t.full_like(t.tensor([1, 2]), 2.7),
+        t.zeros_like(t.tensor([1, 2])),
+        t.eye(2, 3),
+        t.ones(2, dtype=t.int32),
+        t.empty(2, 0).shape,
+    )
 
 
 @case
@@ -413,11 +472,20 @@ def from_numpy_keeps_dtype(t):
     return t.from_numpy(np.array([1.5, 2.0])), t.from_numpy(np.arange(3, dtype=np.int32))
 
 
-@pytest.mark.parametrize("make", [
-    lambda t: t.tensor([[1, 2], [3]]), lambda t: t.tensor(None), lambda t: t.tensor("a"),
-    lambda t: t.arange(0, 3, -1), lambda t: t.arange(0, 3, 0), lambda t: t.ones(-1),
-    lambda t: t.randn(2.5), lambda t: t.ones((2.5,)), lambda t: t.linspace(0, 1, -1),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t: t.tensor([[1, 2], [3]]),
+        lambda t: t.tensor(None),
+        lambda t: t.tensor("a"),
+        lambda t: t.arange(0, 3, -1),
+        lambda t: t.arange(0, 3, 0),
+        lambda t: t.ones(-1),
+        lambda t: t.randn(2.5),
+        lambda t: t.ones((2.5,)),
+        lambda t: t.linspace(0, 1, -1),
+    ],
+)
 def test_factory_errors(make):
     assert _outcome(make, mt) == _outcome(make, torch)
 

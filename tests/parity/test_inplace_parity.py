@@ -74,14 +74,17 @@ def test_other_operand_pulls_in_a_plain_tensor():
     compare(run, run, np.array([1.0, -2.0], dtype=np.float32))
 
 
-@pytest.mark.parametrize("make,call", [
-    (lambda L: L.tensor([1, 2]), lambda t: t.add_(1.5)),
-    (lambda L: L.tensor([1, 2]), lambda t: t.div_(2)),
-    (lambda L: L.tensor([1, 2]), lambda t: t.exp_()),
-    (lambda L: L.tensor([True, False]), lambda t: t.add_(1)),
-    (lambda L: L.zeros(3), lambda t: t.add_(L_ones(t, (2, 3)))),
-    (lambda L: L.zeros(3), lambda t: t.copy_(L_ones(t, (2,)))),
-])
+@pytest.mark.parametrize(
+    "make,call",
+    [
+        (lambda L: L.tensor([1, 2]), lambda t: t.add_(1.5)),
+        (lambda L: L.tensor([1, 2]), lambda t: t.div_(2)),
+        (lambda L: L.tensor([1, 2]), lambda t: t.exp_()),
+        (lambda L: L.tensor([True, False]), lambda t: t.add_(1)),
+        (lambda L: L.zeros(3), lambda t: t.add_(L_ones(t, (2, 3)))),
+        (lambda L: L.zeros(3), lambda t: t.copy_(L_ones(t, (2,)))),
+    ],
+)
 def test_errors_match(make, call):
     errors = []
     for lib in (mt, torch):
@@ -122,11 +125,17 @@ def test_saved_tensor_modified_raises_in_both():
             z.sum().backward()
 
 
-@pytest.mark.parametrize("call", [
-    lambda y, w: y[0].mul_(w), lambda y, w: y[:, 1].add_(w[:2]),
-    lambda y, w: y.t().exp_(), lambda y, w: y[:, 1:].clamp_(-0.5, 0.5),
-    lambda y, w: y[1].copy_(w), lambda y, w: y.view(6)[2:5].sigmoid_(),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda y, w: y[0].mul_(w),
+        lambda y, w: y[:, 1].add_(w[:2]),
+        lambda y, w: y.t().exp_(),
+        lambda y, w: y[:, 1:].clamp_(-0.5, 0.5),
+        lambda y, w: y[1].copy_(w),
+        lambda y, w: y.view(6)[2:5].sigmoid_(),
+    ],
+)
 def test_in_place_through_views(call):
     def run(x, w):
         y = x * 1.5
@@ -134,5 +143,9 @@ def test_in_place_through_views(call):
         return y
 
     rng = np.random.default_rng(2)
-    compare(run, run, rng.uniform(-2, 2, (2, 3)).astype(np.float32),
-            rng.uniform(-2, 2, (3,)).astype(np.float32))
+    compare(
+        run,
+        run,
+        rng.uniform(-2, 2, (2, 3)).astype(np.float32),
+        rng.uniform(-2, 2, (3,)).astype(np.float32),
+    )

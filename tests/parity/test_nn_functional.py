@@ -19,8 +19,7 @@ def arr(*shape, dtype=np.float32, low=-2.0, high=2.0):
 
 def pair(name, **kwargs):
     """The same functional call in both libraries."""
-    return (lambda *a: getattr(F, name)(*a, **kwargs),
-            lambda *a: getattr(TF, name)(*a, **kwargs))
+    return (lambda *a: getattr(F, name)(*a, **kwargs), lambda *a: getattr(TF, name)(*a, **kwargs))
 
 
 @pytest.mark.parametrize("x_shape", [(4, 3), (2, 4, 3), (3,)])
@@ -41,10 +40,21 @@ def test_linear_grad_fn_when_only_bias_or_input_requires_grad():
 
 
 ACTIVATIONS = [
-    ("relu", {}), ("leaky_relu", {"negative_slope": 0.2}), ("gelu", {}),
-    ("gelu", {"approximate": "tanh"}), ("silu", {}), ("sigmoid", {}), ("tanh", {}),
-    ("softmax", {"dim": 1}), ("log_softmax", {"dim": 0}), ("softplus", {"beta": 2.0}),
-    ("elu", {}), ("selu", {}), ("mish", {}), ("hardtanh", {}), ("logsigmoid", {}),
+    ("relu", {}),
+    ("leaky_relu", {"negative_slope": 0.2}),
+    ("gelu", {}),
+    ("gelu", {"approximate": "tanh"}),
+    ("silu", {}),
+    ("sigmoid", {}),
+    ("tanh", {}),
+    ("softmax", {"dim": 1}),
+    ("log_softmax", {"dim": 0}),
+    ("softplus", {"beta": 2.0}),
+    ("elu", {}),
+    ("selu", {}),
+    ("mish", {}),
+    ("hardtanh", {}),
+    ("logsigmoid", {}),
     ("softmin", {"dim": -1}),
 ]
 
@@ -67,12 +77,20 @@ def test_softmax_implicit_dim_warns_like_torch():
 
 @pytest.mark.parametrize("shape,normalized", [((4, 5), (5,)), ((2, 3, 4), (3, 4))])
 def test_layer_norm(shape, normalized):
-    compare(lambda x, w, b: F.layer_norm(x, normalized, w, b, eps=1e-3),
-            lambda x, w, b: TF.layer_norm(x, normalized, w, b, eps=1e-3),
-            arr(*shape, dtype=np.float64), arr(*normalized, dtype=np.float64),
-            arr(*normalized, dtype=np.float64))
-    compare(lambda x: F.layer_norm(x, normalized), lambda x: TF.layer_norm(x, normalized),
-            arr(*shape), rtol=1e-4, atol=1e-5)
+    compare(
+        lambda x, w, b: F.layer_norm(x, normalized, w, b, eps=1e-3),
+        lambda x, w, b: TF.layer_norm(x, normalized, w, b, eps=1e-3),
+        arr(*shape, dtype=np.float64),
+        arr(*normalized, dtype=np.float64),
+        arr(*normalized, dtype=np.float64),
+    )
+    compare(
+        lambda x: F.layer_norm(x, normalized),
+        lambda x: TF.layer_norm(x, normalized),
+        arr(*shape),
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 @pytest.mark.parametrize("shape", [(6, 3), (4, 3, 5)])
@@ -87,30 +105,58 @@ def test_batch_norm_and_running_stats(shape, training):
             out = fn(x, rm, rv, w, b, training=training, momentum=0.3, eps=1e-4)
             stats[lib.__name__] = (rm.numpy().copy(), rv.numpy().copy())
             return out
+
         return call
 
-    compare(run(mt, F.batch_norm), run(torch, TF.batch_norm), arr(*shape, dtype=np.float64),
-            arr(3, dtype=np.float64), arr(3, dtype=np.float64))
+    compare(
+        run(mt, F.batch_norm),
+        run(torch, TF.batch_norm),
+        arr(*shape, dtype=np.float64),
+        arr(3, dtype=np.float64),
+        arr(3, dtype=np.float64),
+    )
     for a, b in zip(stats["minitorch_ft"], stats["torch"], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
 def test_group_norm_and_rms_norm():
-    compare(lambda x, w, b: F.group_norm(x, 3, w, b), lambda x, w, b: TF.group_norm(x, 3, w, b),
-            arr(2, 6, 3, dtype=np.float64), arr(6, dtype=np.float64), arr(6, dtype=np.float64))
-    compare(lambda x, w: F.rms_norm(x, (4,), w), lambda x, w: TF.rms_norm(x, (4,), w),
-            arr(3, 4), arr(4), rtol=1e-4, atol=1e-5)
-    compare(lambda x: F.rms_norm(x, (3, 4), eps=1e-2), lambda x: TF.rms_norm(x, (3, 4), eps=1e-2),
-            arr(2, 3, 4, dtype=np.float64))
+    compare(
+        lambda x, w, b: F.group_norm(x, 3, w, b),
+        lambda x, w, b: TF.group_norm(x, 3, w, b),
+        arr(2, 6, 3, dtype=np.float64),
+        arr(6, dtype=np.float64),
+        arr(6, dtype=np.float64),
+    )
+    compare(
+        lambda x, w: F.rms_norm(x, (4,), w),
+        lambda x, w: TF.rms_norm(x, (4,), w),
+        arr(3, 4),
+        arr(4),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+    compare(
+        lambda x: F.rms_norm(x, (3, 4), eps=1e-2),
+        lambda x: TF.rms_norm(x, (3, 4), eps=1e-2),
+        arr(2, 3, 4, dtype=np.float64),
+    )
 
 
 @pytest.mark.parametrize("padding_idx", [None, 1, -1])
 def test_embedding(padding_idx):
     idx = np.array([[0, 1, 3], [3, 3, 2]])
-    compare(lambda w, i: F.embedding(i, w, padding_idx=padding_idx),
-            lambda w, i: TF.embedding(i, w, padding_idx=padding_idx), arr(4, 3), idx)
-    compare(lambda w, i: F.embedding(i, w, scale_grad_by_freq=True),
-            lambda w, i: TF.embedding(i, w, scale_grad_by_freq=True), arr(4, 3), idx)
+    compare(
+        lambda w, i: F.embedding(i, w, padding_idx=padding_idx),
+        lambda w, i: TF.embedding(i, w, padding_idx=padding_idx),
+        arr(4, 3),
+        idx,
+    )
+    compare(
+        lambda w, i: F.embedding(i, w, scale_grad_by_freq=True),
+        lambda w, i: TF.embedding(i, w, scale_grad_by_freq=True),
+        arr(4, 3),
+        idx,
+    )
 
 
 @pytest.mark.parametrize("p,dim", [(2.0, 1), (1.0, 0), (3.0, -1)])
@@ -128,10 +174,16 @@ def test_dropout_identity_cases_return_the_input():
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("name,kwargs", [
-    ("mse_loss", {}), ("l1_loss", {}), ("smooth_l1_loss", {"beta": 0.5}),
-    ("smooth_l1_loss", {"beta": 0.0}), ("huber_loss", {"delta": 0.7}),
-])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("mse_loss", {}),
+        ("l1_loss", {}),
+        ("smooth_l1_loss", {"beta": 0.5}),
+        ("smooth_l1_loss", {"beta": 0.0}),
+        ("huber_loss", {"delta": 0.7}),
+    ],
+)
 def test_regression_losses(name, kwargs, reduction):
     compare(*pair(name, reduction=reduction, **kwargs), arr(4, 3), arr(4, 3))
 
@@ -139,18 +191,25 @@ def test_regression_losses(name, kwargs, reduction):
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_weighted_mse_and_l1(reduction):
     for name in ("mse_loss", "l1_loss", "huber_loss"):
-        compare(lambda x, t, w, n=name: getattr(F, n)(x, t, reduction=reduction, weight=w),
-                lambda x, t, w, n=name: getattr(TF, n)(x, t, reduction=reduction, weight=w),
-                arr(4, 3), arr(4, 3), arr(4, 3, low=0.1, high=1.0))
+        compare(
+            lambda x, t, w, n=name: getattr(F, n)(x, t, reduction=reduction, weight=w),
+            lambda x, t, w, n=name: getattr(TF, n)(x, t, reduction=reduction, weight=w),
+            arr(4, 3),
+            arr(4, 3),
+            arr(4, 3, low=0.1, high=1.0),
+        )
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_binary_cross_entropy(reduction):
     x, t, w = arr(4, 3, low=0.05, high=0.95), arr(4, 3, low=0, high=1), arr(3, low=0.1)
     compare(*pair("binary_cross_entropy", reduction=reduction), x, t)
-    compare(lambda a, b: F.binary_cross_entropy(a, b, mt.tensor(w), reduction=reduction),
-            lambda a, b: TF.binary_cross_entropy(a, b, torch.tensor(w), reduction=reduction),
-            x, t)
+    compare(
+        lambda a, b: F.binary_cross_entropy(a, b, mt.tensor(w), reduction=reduction),
+        lambda a, b: TF.binary_cross_entropy(a, b, torch.tensor(w), reduction=reduction),
+        x,
+        t,
+    )
 
 
 def test_binary_cross_entropy_clamps_logs_like_torch():
@@ -165,39 +224,62 @@ def test_bce_with_logits(reduction, logit_scale):
     w, pw = arr(4, 1, low=0.1), arr(3, low=0.5)
 
     def run(lib, fn):
-        return lambda a, b: fn(a, b, weight=lib.tensor(w), pos_weight=lib.tensor(pw),
-                               reduction=reduction)
+        return lambda a, b: fn(
+            a, b, weight=lib.tensor(w), pos_weight=lib.tensor(pw), reduction=reduction
+        )
 
-    compare(run(mt, F.binary_cross_entropy_with_logits),
-            run(torch, TF.binary_cross_entropy_with_logits), x, t, rtol=1e-5, atol=1e-5)
-    compare(*pair("binary_cross_entropy_with_logits", reduction=reduction), x, t,
-            rtol=1e-5, atol=1e-5)
+    compare(
+        run(mt, F.binary_cross_entropy_with_logits),
+        run(torch, TF.binary_cross_entropy_with_logits),
+        x,
+        t,
+        rtol=1e-5,
+        atol=1e-5,
+    )
+    compare(
+        *pair("binary_cross_entropy_with_logits", reduction=reduction), x, t, rtol=1e-5, atol=1e-5
+    )
 
 
 @pytest.mark.parametrize("pw_shape", [(4,), (1, 4), (3, 1, 4), (1,)])
 def test_bce_with_logits_pos_weight_broadcasting(pw_shape):
     pw = arr(*pw_shape, low=0.2, high=3.0)
-    compare(lambda a, b: F.binary_cross_entropy_with_logits(a, b, pos_weight=mt.tensor(pw),
-                                                            reduction="none"),
-            lambda a, b: TF.binary_cross_entropy_with_logits(a, b, pos_weight=torch.tensor(pw),
-                                                             reduction="none"),
-            arr(3, 2, 4) * 20, arr(3, 2, 4, low=0, high=1), rtol=1e-5, atol=1e-5)
+    compare(
+        lambda a, b: F.binary_cross_entropy_with_logits(
+            a, b, pos_weight=mt.tensor(pw), reduction="none"
+        ),
+        lambda a, b: TF.binary_cross_entropy_with_logits(
+            a, b, pos_weight=torch.tensor(pw), reduction="none"
+        ),
+        arr(3, 2, 4) * 20,
+        arr(3, 2, 4, low=0, high=1),
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("shape,target", [
-    ((4, 3), np.array([0, 2, 1, 2])), ((3,), np.array(1)),
-    ((2, 3, 2), np.array([[0, 1], [2, 2]])), ((2, 3, 2, 2), np.array([[[0, 1], [2, 2]]] * 2)),
-])
+@pytest.mark.parametrize(
+    "shape,target",
+    [
+        ((4, 3), np.array([0, 2, 1, 2])),
+        ((3,), np.array(1)),
+        ((2, 3, 2), np.array([[0, 1], [2, 2]])),
+        ((2, 3, 2, 2), np.array([[[0, 1], [2, 2]]] * 2)),
+    ],
+)
 def test_nll_loss(reduction, shape, target):
     compare(*pair("nll_loss", reduction=reduction), arr(*shape), target)
 
 
 def test_nll_loss_weight_ignore_index_and_all_ignored():
     w = arr(3, low=0.1, high=2)
-    compare(lambda x, t: F.nll_loss(x, t, weight=mt.tensor(w), ignore_index=2),
-            lambda x, t: TF.nll_loss(x, t, weight=torch.tensor(w), ignore_index=2),
-            arr(5, 3), np.array([0, 2, 1, 2, 1]))
+    compare(
+        lambda x, t: F.nll_loss(x, t, weight=mt.tensor(w), ignore_index=2),
+        lambda x, t: TF.nll_loss(x, t, weight=torch.tensor(w), ignore_index=2),
+        arr(5, 3),
+        np.array([0, 2, 1, 2, 1]),
+    )
     out = F.nll_loss(mt.zeros(2, 3, requires_grad=True), mt.tensor([-100, -100]))
     assert np.isnan(out.item())
 
@@ -206,13 +288,31 @@ def test_nll_loss_weight_ignore_index_and_all_ignored():
 @pytest.mark.parametrize("smoothing", [0.0, 0.15])
 def test_cross_entropy_class_indices(reduction, smoothing):
     w = arr(4, low=0.1, high=2)
-    compare(lambda x, t: F.cross_entropy(x, t, weight=mt.tensor(w), ignore_index=3,
-                                         reduction=reduction, label_smoothing=smoothing),
-            lambda x, t: TF.cross_entropy(x, t, weight=torch.tensor(w), ignore_index=3,
-                                          reduction=reduction, label_smoothing=smoothing),
-            arr(5, 4), np.array([0, 3, 1, 2, 1]))
-    compare(*pair("cross_entropy", reduction=reduction, label_smoothing=smoothing),
-            arr(2, 4, 3), np.array([[0, 1, 3], [2, 2, 1]]))
+    compare(
+        lambda x, t: F.cross_entropy(
+            x,
+            t,
+            weight=mt.tensor(w),
+            ignore_index=3,
+            reduction=reduction,
+            label_smoothing=smoothing,
+        ),
+        lambda x, t: TF.cross_entropy(
+            x,
+            t,
+            weight=torch.tensor(w),
+            ignore_index=3,
+            reduction=reduction,
+            label_smoothing=smoothing,
+        ),
+        arr(5, 4),
+        np.array([0, 3, 1, 2, 1]),
+    )
+    compare(
+        *pair("cross_entropy", reduction=reduction, label_smoothing=smoothing),
+        arr(2, 4, 3),
+        np.array([[0, 1, 3], [2, 2, 1]]),
+    )
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -220,20 +320,31 @@ def test_cross_entropy_class_indices(reduction, smoothing):
 def test_cross_entropy_probabilities(reduction, smoothing):
     probs = np.exp(arr(5, 4))
     probs /= probs.sum(1, keepdims=True)
-    compare(*pair("cross_entropy", reduction=reduction, label_smoothing=smoothing),
-            arr(5, 4), probs)
+    compare(
+        *pair("cross_entropy", reduction=reduction, label_smoothing=smoothing), arr(5, 4), probs
+    )
 
 
 def test_integer_targets_promote_like_torch():
-    compare(lambda x, t: F.mse_loss(x, t), lambda x, t: TF.mse_loss(x, t), arr(2, 3),
-            np.ones((2, 3), np.int64))
+    compare(
+        lambda x, t: F.mse_loss(x, t),
+        lambda x, t: TF.mse_loss(x, t),
+        arr(2, 3),
+        np.ones((2, 3), np.int64),
+    )
 
 
-@pytest.mark.parametrize("mode,pad,shape", [
-    ("constant", (1, 2), (2, 3)), ("constant", (1, -1, 2, 0), (2, 3, 4)),
-    ("reflect", (2, 1), (2, 3, 4)), ("reflect", (1, 2, 2, 1), (1, 2, 3, 4)),
-    ("replicate", (1, 2, 0, 2), (2, 3, 4)), ("circular", (2, 1), (2, 3, 4)),
-])
+@pytest.mark.parametrize(
+    "mode,pad,shape",
+    [
+        ("constant", (1, 2), (2, 3)),
+        ("constant", (1, -1, 2, 0), (2, 3, 4)),
+        ("reflect", (2, 1), (2, 3, 4)),
+        ("reflect", (1, 2, 2, 1), (1, 2, 3, 4)),
+        ("replicate", (1, 2, 0, 2), (2, 3, 4)),
+        ("circular", (2, 1), (2, 3, 4)),
+    ],
+)
 def test_pad(mode, pad, shape):
     compare(*pair("pad", pad=pad, mode=mode), arr(*shape))
     if mode == "constant":
@@ -250,8 +361,11 @@ def test_kl_div(reduction, log_target):
 
 def test_cosine_similarity_and_pairwise_distance():
     compare(*pair("cosine_similarity", dim=1), arr(3, 4), arr(1, 4))
-    compare(*pair("cosine_similarity", dim=0, eps=1e-3), arr(3, 4, dtype=np.float64),
-            np.full((3, 4), 1e-5))  # the clamped-norm gradient, as torch computes it
+    compare(
+        *pair("cosine_similarity", dim=0, eps=1e-3),
+        arr(3, 4, dtype=np.float64),
+        np.full((3, 4), 1e-5),
+    )  # the clamped-norm gradient, as torch computes it
     for p in (2.0, 1.0, 3.0, float("inf")):
         compare(*pair("pairwise_distance", p=p), arr(3, 4), arr(4))
 
@@ -273,8 +387,10 @@ ERRORS = [
     ("cross_entropy", lambda lib: (lib.zeros(4, 3), lib.tensor([0, 1, 2]))),
     ("binary_cross_entropy", lambda lib: (lib.zeros(4, 3), lib.zeros(4))),
     ("binary_cross_entropy_with_logits", lambda lib: (lib.zeros(4, 3), lib.zeros(4))),
-    ("binary_cross_entropy_with_logits", lambda lib: (lib.zeros(4, 3), lib.zeros(4, 3), None,
-                                                      None, None, "mean", lib.ones(2))),
+    (
+        "binary_cross_entropy_with_logits",
+        lambda lib: (lib.zeros(4, 3), lib.zeros(4, 3), None, None, None, "mean", lib.ones(2)),
+    ),
     ("layer_norm", lambda lib: (lib.zeros(4, 3), (4,))),
     ("batch_norm", lambda lib: (lib.zeros(1, 3), None, None, None, None, True)),
     ("embedding", lambda lib: (lib.tensor([0, 5]), lib.zeros(4, 2))),
@@ -292,8 +408,17 @@ ERRORS = [
     ("layer_norm", lambda lib: (lib.ones(2, 3, dtype=lib.int64), (3,))),
     ("layer_norm", lambda lib: (lib.ones(2, 3), (3,), lib.ones(3, dtype=lib.float64))),
     ("layer_norm", lambda lib: (lib.ones(2, 3), ())),
-    ("batch_norm", lambda lib: (lib.ones(2, 3), lib.zeros(3, dtype=lib.float64),
-                                lib.ones(3, dtype=lib.float64), None, None, True)),
+    (
+        "batch_norm",
+        lambda lib: (
+            lib.ones(2, 3),
+            lib.zeros(3, dtype=lib.float64),
+            lib.ones(3, dtype=lib.float64),
+            None,
+            None,
+            True,
+        ),
+    ),
     ("normalize", lambda lib: (lib.ones(2, 3, dtype=lib.int64),)),
     ("dropout", lambda lib: (lib.ones(3, dtype=lib.int64),)),
     ("group_norm", lambda lib: (lib.ones(2, 6, 3), 4)),

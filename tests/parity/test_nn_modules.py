@@ -16,21 +16,65 @@ from tests.parity.helpers import torch
 tnn = torch.nn
 
 REPRS = [
-    "Linear(3, 4)", "Linear(2, 2, bias=False)", "ReLU()", "ReLU(inplace=True)", "LeakyReLU()",
-    "LeakyReLU(0.2, True)", "GELU()", "GELU('tanh')", "SiLU()", "Sigmoid()", "Tanh()",
-    "Softmax(dim=1)", "Softmax()", "LogSoftmax(-1)", "Softplus()", "Dropout()", "Dropout(0.1)",
-    "LayerNorm(4)", "LayerNorm([2, 3], elementwise_affine=False)", "LayerNorm(5, bias=False)",
-    "LayerNorm(4, eps=1e-6)", "BatchNorm1d(4)", "BatchNorm2d(3)",
+    "Linear(3, 4)",
+    "Linear(2, 2, bias=False)",
+    "ReLU()",
+    "ReLU(inplace=True)",
+    "LeakyReLU()",
+    "LeakyReLU(0.2, True)",
+    "GELU()",
+    "GELU('tanh')",
+    "SiLU()",
+    "Sigmoid()",
+    "Tanh()",
+    "Softmax(dim=1)",
+    "Softmax()",
+    "LogSoftmax(-1)",
+    "Softplus()",
+    "Dropout()",
+    "Dropout(0.1)",
+    "LayerNorm(4)",
+    "LayerNorm([2, 3], elementwise_affine=False)",
+    "LayerNorm(5, bias=False)",
+    "LayerNorm(4, eps=1e-6)",
+    "BatchNorm1d(4)",
+    "BatchNorm2d(3)",
     "BatchNorm1d(3, affine=False, track_running_stats=False, momentum=None)",
-    "Embedding(10, 3)", "Embedding(10, 3, padding_idx=-1, max_norm=1.0)", "Identity()",
-    "Flatten()", "Flatten(0, 2)", "Unflatten(1, (2, 3))", "MSELoss()", "L1Loss()",
-    "SmoothL1Loss(beta=0.5)", "HuberLoss()", "BCELoss()", "BCEWithLogitsLoss()",
-    "CrossEntropyLoss(label_smoothing=0.1)", "NLLLoss()", "ModuleList()", "Sequential()",
-    "ModuleDict({'a': Tanh(), 'b': Sigmoid()})", "ZeroPad2d(2)", "ConstantPad1d(2, 3.5)",
-    "ReflectionPad2d((1, 1, 2, 0))", "ReplicationPad1d(3)", "CircularPad2d(1)",
-    "CosineSimilarity(0)", "PairwiseDistance(1)", "KLDivLoss(log_target=True)", "ELU(0.5)",
-    "Hardtanh(-2, 2)", "Threshold(0.1, 20)", "RMSNorm(6)", "RMSNorm([2, 3], eps=1e-3)",
-    "GroupNorm(3, 6)", "GroupNorm(2, 4, affine=False)", "Softmin(1)", "Mish()", "SELU(inplace=True)",
+    "Embedding(10, 3)",
+    "Embedding(10, 3, padding_idx=-1, max_norm=1.0)",
+    "Identity()",
+    "Flatten()",
+    "Flatten(0, 2)",
+    "Unflatten(1, (2, 3))",
+    "MSELoss()",
+    "L1Loss()",
+    "SmoothL1Loss(beta=0.5)",
+    "HuberLoss()",
+    "BCELoss()",
+    "BCEWithLogitsLoss()",
+    "CrossEntropyLoss(label_smoothing=0.1)",
+    "NLLLoss()",
+    "ModuleList()",
+    "Sequential()",
+    "ModuleDict({'a': Tanh(), 'b': Sigmoid()})",
+    "ZeroPad2d(2)",
+    "ConstantPad1d(2, 3.5)",
+    "ReflectionPad2d((1, 1, 2, 0))",
+    "ReplicationPad1d(3)",
+    "CircularPad2d(1)",
+    "CosineSimilarity(0)",
+    "PairwiseDistance(1)",
+    "KLDivLoss(log_target=True)",
+    "ELU(0.5)",
+    "Hardtanh(-2, 2)",
+    "Threshold(0.1, 20)",
+    "RMSNorm(6)",
+    "RMSNorm([2, 3], eps=1e-3)",
+    "GroupNorm(3, 6)",
+    "GroupNorm(2, 4, affine=False)",
+    "Softmin(1)",
+    "Mish()",
+    "SELU(inplace=True)",
     "Sequential(Linear(3, 4), Sequential(ReLU(), Dropout()), ModuleList([Linear(2, 2)] * 3 "
     "+ [ReLU(), Linear(2, 3), Linear(2, 3)]))",
 ]
@@ -49,8 +93,7 @@ def test_repr_matches_torch(text):
 def _fill(module, lib_nn):
     """A nested model with buffers (built the same way in both libraries)."""
     module.embed = lib_nn.Embedding(7, 4)
-    module.encoder = lib_nn.Sequential(lib_nn.Linear(4, 6), lib_nn.BatchNorm1d(6),
-                                       lib_nn.GELU())
+    module.encoder = lib_nn.Sequential(lib_nn.Linear(4, 6), lib_nn.BatchNorm1d(6), lib_nn.GELU())
     module.heads = lib_nn.ModuleDict({"cls": lib_nn.Linear(6, 3), "reg": lib_nn.Linear(6, 1)})
     module.norm = lib_nn.LayerNorm(6)
 
@@ -62,8 +105,14 @@ def forward(module, idx):
 
 
 def mlp(lib_nn):
-    return lib_nn.Sequential(lib_nn.Linear(5, 8), lib_nn.ReLU(), lib_nn.Dropout(0.2),
-                             lib_nn.Linear(8, 8), lib_nn.Tanh(), lib_nn.Linear(8, 1))
+    return lib_nn.Sequential(
+        lib_nn.Linear(5, 8),
+        lib_nn.ReLU(),
+        lib_nn.Dropout(0.2),
+        lib_nn.Linear(8, 8),
+        lib_nn.Tanh(),
+        lib_nn.Linear(8, 1),
+    )
 
 
 def test_state_dict_keys_match_for_mlp_and_nested_model():
@@ -98,18 +147,19 @@ def test_nested_model_outputs_and_grads_match_after_loading_torch_weights():
         out_mt = forward(ours, mt.tensor(idx))
         out_th = forward(theirs, torch.tensor(idx))
         for a, b in zip(out_mt, out_th, strict=True):
-            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-4,
-                                       atol=1e-5)
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-4, atol=1e-5)
         (out_mt[0].sum() + out_mt[1].sum()).backward()
         (out_th[0].sum() + out_th[1].sum()).backward()
         for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
-            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-3, atol=1e-5,
-                                       err_msg=name)
+            np.testing.assert_allclose(
+                p.grad.numpy(), q.grad.numpy(), rtol=1e-3, atol=1e-5, err_msg=name
+            )
         ours.zero_grad()
         theirs.zero_grad()
     for key, value in theirs.state_dict().items():  # running stats moved the same way
-        np.testing.assert_allclose(ours.state_dict()[key].numpy(), value.numpy(), rtol=1e-5,
-                                   atol=1e-6, err_msg=key)
+        np.testing.assert_allclose(
+            ours.state_dict()[key].numpy(), value.numpy(), rtol=1e-5, atol=1e-6, err_msg=key
+        )
 
 
 def test_mlp_training_step_matches():
@@ -155,10 +205,13 @@ def test_other_default_inits_match_torch():
     mt.manual_seed(0)
     emb = nn.Embedding(400, 50, padding_idx=3).weight.detach().numpy()
     assert abs(emb.std() - 1.0) < 0.02 and abs(emb.mean()) < 0.02 and not emb[3].any()
-    for ours, theirs in ((nn.LayerNorm(5), tnn.LayerNorm(5)),
-                         (nn.BatchNorm1d(5), tnn.BatchNorm1d(5))):
-        for (key, a), b in zip(ours.state_dict().items(), theirs.state_dict().values(),
-                               strict=True):
+    for ours, theirs in (
+        (nn.LayerNorm(5), tnn.LayerNorm(5)),
+        (nn.BatchNorm1d(5), tnn.BatchNorm1d(5)),
+    ):
+        for (key, a), b in zip(
+            ours.state_dict().items(), theirs.state_dict().values(), strict=True
+        ):
             np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=key)
 
 
@@ -167,8 +220,7 @@ def test_load_state_dict_error_text_matches_torch():
 
     def attempt(lib, lib_nn):
         model = lib_nn.Sequential(lib_nn.Linear(2, 3), lib_nn.Linear(3, 1))
-        state = {"0.weight": lib.zeros(3, 3), "extra.weight": lib.zeros(1),
-                 "1.bias": lib.zeros(1)}
+        state = {"0.weight": lib.zeros(3, 3), "extra.weight": lib.zeros(1), "1.bias": lib.zeros(1)}
         assert list(state) == bad_keys
         with pytest.raises(RuntimeError) as info:
             model.load_state_dict(state)
@@ -182,14 +234,16 @@ def test_attribute_errors_match_torch():
     def messages(lib, lib_nn):
         out = []
         lin = lib_nn.Linear(2, 2)
-        for action in (lambda: setattr(lin, "weight", lib.ones(2, 2)),
-                       lambda: lin.missing,
-                       lambda: lin.register_buffer("weight", lib.ones(1)),
-                       lambda: lin.register_parameter("a.b", None),
-                       lambda: lin.train(1),
-                       lambda: lin.to(lib.int64),
-                       lambda: lib_nn.Sequential()[0],
-                       lambda: lib_nn.Dropout(1.5)):
+        for action in (
+            lambda: setattr(lin, "weight", lib.ones(2, 2)),
+            lambda: lin.missing,
+            lambda: lin.register_buffer("weight", lib.ones(1)),
+            lambda: lin.register_parameter("a.b", None),
+            lambda: lin.train(1),
+            lambda: lin.to(lib.int64),
+            lambda: lib_nn.Sequential()[0],
+            lambda: lib_nn.Dropout(1.5),
+        ):
             with pytest.raises(Exception) as info:
                 action()
             out.append((type(info.value).__name__, str(info.value)))
@@ -213,9 +267,16 @@ def test_module_semantics_match_torch():
         model(lib.ones(1, 2, dtype=lib.float64))
         handle.remove()
         model(lib.ones(1, 2, dtype=lib.float64))
-        return ([n for n, _ in model.named_parameters()], list(model.state_dict()),
-                same_object, str(weight.dtype), bn.num_batches_tracked.item(), calls,
-                model.train() is model, model.training)
+        return (
+            [n for n, _ in model.named_parameters()],
+            list(model.state_dict()),
+            same_object,
+            str(weight.dtype),
+            bn.num_batches_tracked.item(),
+            calls,
+            model.train() is model,
+            model.training,
+        )
 
     assert probe(mt, nn) == probe(torch, tnn)
 
@@ -225,10 +286,13 @@ def _hook_probe(lib, model, input_grad: bool):
     first, last = model[0], model[2]
     log = []
     first.register_full_backward_pre_hook(
-        lambda m, go: log.append(("pre", [tuple(g.shape) for g in go])))
+        lambda m, go: log.append(("pre", [tuple(g.shape) for g in go]))
+    )
     handle = first.register_full_backward_hook(
-        lambda m, gi, go: log.append(("post", [None if g is None else g.numpy().copy()
-                                               for g in gi])))
+        lambda m, gi, go: log.append(
+            ("post", [None if g is None else g.numpy().copy() for g in gi])
+        )
+    )
     last.register_full_backward_hook(lambda m, gi, go: tuple(g * 2 for g in gi))
     x = lib.tensor(np.arange(8.0, dtype=np.float32).reshape(4, 2) / 8, requires_grad=input_grad)
     out = model(x)

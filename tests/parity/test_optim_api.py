@@ -35,14 +35,16 @@ BAD_CALLS = {
     "non-leaf": lambda lib: lib.optim.SGD([_leaves(lib)[0] * 2]),
     "not a tensor": lambda lib: lib.optim.SGD([_leaves(lib)[0], 1.5]),
     "string param": lambda lib: lib.optim.SGD(["w"]),
-    "same param in two groups": lambda lib: (lambda p: lib.optim.SGD(
-        [{"params": [p]}, {"params": [p]}]))(_leaves(lib)[0]),
+    "same param in two groups": lambda lib: (
+        lambda p: lib.optim.SGD([{"params": [p]}, {"params": [p]}])
+    )(_leaves(lib)[0]),
     "negative lr": lambda lib: lib.optim.SGD(_leaves(lib), lr=-0.1),
     "negative momentum": lambda lib: lib.optim.SGD(_leaves(lib), momentum=-1),
     "negative weight_decay": lambda lib: lib.optim.SGD(_leaves(lib), weight_decay=-1),
     "nesterov without momentum": lambda lib: lib.optim.SGD(_leaves(lib), nesterov=True),
     "nesterov with dampening": lambda lib: lib.optim.SGD(
-        _leaves(lib), momentum=0.9, dampening=0.1, nesterov=True),
+        _leaves(lib), momentum=0.9, dampening=0.1, nesterov=True
+    ),
     "mixed names": lambda lib: (lambda ps: lib.optim.SGD([("a", ps[0]), ps[1]]))(_leaves(lib)),
     "adam lr": lambda lib: lib.optim.Adam(_leaves(lib), lr=-1e-3),
     "adam eps": lambda lib: lib.optim.Adam(_leaves(lib), eps=-1),
@@ -56,13 +58,17 @@ BAD_CALLS = {
     "adagrad initial": lambda lib: lib.optim.Adagrad(_leaves(lib), initial_accumulator_value=-1),
     "fused and foreach": lambda lib: lib.optim.SGD(_leaves(lib), fused=True, foreach=True),
     "group not a dict": lambda lib: lib.optim.SGD(_leaves(lib)[:1]).add_param_group(
-        _leaves(lib)[1:]),
+        _leaves(lib)[1:]
+    ),
     "named group into unnamed": lambda lib: lib.optim.SGD(_leaves(lib)[:1]).add_param_group(
-        {"params": [("b", _leaves(lib)[1])]}),
+        {"params": [("b", _leaves(lib)[1])]}
+    ),
     "group size mismatch on load": lambda lib: lib.optim.SGD(_leaves(lib)[:2]).load_state_dict(
-        lib.optim.SGD(_leaves(lib)).state_dict()),
+        lib.optim.SGD(_leaves(lib)).state_dict()
+    ),
     "group count mismatch on load": lambda lib: lib.optim.SGD(_leaves(lib)).load_state_dict(
-        lib.optim.SGD([{"params": _leaves(lib)[:1]}, {"params": _leaves(lib)[1:]}]).state_dict()),
+        lib.optim.SGD([{"params": _leaves(lib)[:1]}, {"params": _leaves(lib)[1:]}]).state_dict()
+    ),
 }
 
 
@@ -114,8 +120,11 @@ def test_state_entries_have_torch_dtypes(cls):
     states = []
     for lib in (torch, mt):
         p = lib.ones(3, dtype=lib.float64, requires_grad=True)
-        opt = getattr(lib.optim, cls)([p], momentum=0.5) if cls in ("SGD", "RMSprop") else \
-            getattr(lib.optim, cls)([p])
+        opt = (
+            getattr(lib.optim, cls)([p], momentum=0.5)
+            if cls in ("SGD", "RMSprop")
+            else getattr(lib.optim, cls)([p])
+        )
         p.grad = lib.full((3,), 0.5, dtype=lib.float64)
         opt.step()
         states.append({k: (str(v.dtype), tuple(v.shape)) for k, v in opt.state[p].items()})

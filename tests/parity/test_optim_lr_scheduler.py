@@ -23,17 +23,23 @@ S = {
     "LambdaLR": lambda s, o: s.LambdaLR(o, lambda e: 0.9**e),
     "MultiplicativeLR": lambda s, o: s.MultiplicativeLR(o, lambda e: 0.8),
     "SequentialLR": lambda s, o: s.SequentialLR(
-        o, [s.LinearLR(o, start_factor=0.5, total_iters=2), s.ExponentialLR(o, gamma=0.9)],
-        milestones=[3]),
+        o,
+        [s.LinearLR(o, start_factor=0.5, total_iters=2), s.ExponentialLR(o, gamma=0.9)],
+        milestones=[3],
+    ),
     "ChainedScheduler": lambda s, o: s.ChainedScheduler(
-        [s.ConstantLR(o, factor=0.5, total_iters=4), s.ExponentialLR(o, gamma=0.9)]),
+        [s.ConstantLR(o, factor=0.5, total_iters=4), s.ExponentialLR(o, gamma=0.9)]
+    ),
     "OneCycleLR": lambda s, o: s.OneCycleLR(o, max_lr=1.0, total_steps=12),
-    "OneCycleLR3": lambda s, o: s.OneCycleLR(o, max_lr=[1.0, 2.0], total_steps=12,
-                                             three_phase=True, anneal_strategy="linear"),
-    "ReduceLROnPlateau": lambda s, o: s.ReduceLROnPlateau(o, patience=1, cooldown=1,
-                                                         factor=0.5, min_lr=[0.02, 0.0]),
+    "OneCycleLR3": lambda s, o: s.OneCycleLR(
+        o, max_lr=[1.0, 2.0], total_steps=12, three_phase=True, anneal_strategy="linear"
+    ),
+    "ReduceLROnPlateau": lambda s, o: s.ReduceLROnPlateau(
+        o, patience=1, cooldown=1, factor=0.5, min_lr=[0.02, 0.0]
+    ),
     "ReduceLROnPlateauMax": lambda s, o: s.ReduceLROnPlateau(
-        o, mode="max", threshold_mode="abs", threshold=0.1, patience=0),
+        o, mode="max", threshold_mode="abs", threshold=0.1, patience=0
+    ),
 }
 METRICS = [1.0, 0.9, 0.95, 0.97, 0.96, 0.5, 0.6, 0.7, 0.8, 0.9, 0.9, 1.5]
 
@@ -59,8 +65,7 @@ def _run(lib, name, steps=12, cls="SGD"):
         else:
             sched.step()
         lrs.append([g["lr"] for g in opt.param_groups])
-        extra.append([g["betas"][0] if "betas" in g else g["momentum"]
-                      for g in opt.param_groups])
+        extra.append([g["betas"][0] if "betas" in g else g["momentum"] for g in opt.param_groups])
     return opt, sched, lrs, extra
 
 
@@ -81,8 +86,10 @@ def _assert_close(mine, theirs, path="state_dict"):
 
 
 # Adam matters only to OneCycleLR, which cycles beta1 instead of momentum
-@pytest.mark.parametrize(("name", "cls"), [(n, "SGD") for n in sorted(S)]
-                         + [("OneCycleLR", "Adam"), ("OneCycleLR3", "Adam")])
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [(n, "SGD") for n in sorted(S)] + [("OneCycleLR", "Adam"), ("OneCycleLR3", "Adam")],
+)
 def test_values_and_state_dict_match(name, cls):
     opt_th, sched_th, lrs_th, extra_th = _run(torch, name, cls=cls)
     opt_mt, sched_mt, lrs_mt, extra_mt = _run(mt, name, cls=cls)
@@ -97,8 +104,18 @@ def test_values_and_state_dict_match(name, cls):
     assert list(map(list, groups_mt)) == list(map(list, groups_th))  # initial_lr etc.
 
 
-@pytest.mark.parametrize("name", ["StepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR",
-                                  "SequentialLR", "ReduceLROnPlateau", "OneCycleLR"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "StepLR",
+        "ExponentialLR",
+        "CosineAnnealingLR",
+        "LambdaLR",
+        "SequentialLR",
+        "ReduceLROnPlateau",
+        "OneCycleLR",
+    ],
+)
 def test_state_dict_round_trip_resumes_identically(name):
     opt, sched, _, _ = _run(mt, name, steps=5)
     saved_opt, saved = opt.state_dict(), sched.state_dict()
@@ -115,9 +132,21 @@ def test_state_dict_round_trip_resumes_identically(name):
         assert [g["lr"] for g in opt2.param_groups] == [g["lr"] for g in opt.param_groups]
 
 
-ADDED = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR", "ConstantLR",
-         "PolynomialLR", "LambdaLR", "MultiplicativeLR", "SequentialLR", "OneCycleLR",
-         "ReduceLROnPlateau", "ReduceLROnPlateauList"]
+ADDED = [
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+    "LinearLR",
+    "ConstantLR",
+    "PolynomialLR",
+    "LambdaLR",
+    "MultiplicativeLR",
+    "SequentialLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+    "ReduceLROnPlateauList",
+]
 
 
 def _added_group(lib, name):
@@ -129,8 +158,11 @@ def _added_group(lib, name):
         min_lr = [0.0] if name.endswith("List") else 0.001
         sched = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=min_lr)
     else:
-        sched = S[name](lib.optim.lr_scheduler, opt) if name != "OneCycleLR" else \
-            lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+        sched = (
+            S[name](lib.optim.lr_scheduler, opt)
+            if name != "OneCycleLR"
+            else lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+        )
     opt.add_param_group({"params": [q], "lr": 0.5})
     lrs = []
     try:
@@ -173,8 +205,18 @@ def test_initial_lr_and_last_epoch_resume_match():
     assert lrs[1] == pytest.approx(lrs[0], rel=1e-13)
 
 
-@pytest.mark.parametrize("name", ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-                                  "LinearLR", "ConstantLR", "PolynomialLR"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "StepLR",
+        "MultiStepLR",
+        "ExponentialLR",
+        "CosineAnnealingLR",
+        "LinearLR",
+        "ConstantLR",
+        "PolynomialLR",
+    ],
+)
 def test_step_with_epoch_uses_closed_form_and_warns(name):
     results = []
     for lib in (torch, mt):
@@ -217,14 +259,16 @@ BAD = {
     "sequential milestones": lambda s, o: s.SequentialLR(o, [s.StepLR(o, 2)], milestones=[2]),
     "sequential empty": lambda s, o: s.SequentialLR(o, [], milestones=[]),
     "sequential plateau": lambda s, o: s.SequentialLR(
-        o, [s.StepLR(o, 2), s.ReduceLROnPlateau(o)], milestones=[2]),
+        o, [s.StepLR(o, 2), s.ReduceLROnPlateau(o)], milestones=[2]
+    ),
     "onecycle steps": lambda s, o: s.OneCycleLR(o, max_lr=1.0),
     "onecycle total": lambda s, o: s.OneCycleLR(o, max_lr=1.0, total_steps=0),
     "onecycle pct": lambda s, o: s.OneCycleLR(o, max_lr=1.0, total_steps=5, pct_start=1),
     "onecycle strategy": lambda s, o: s.OneCycleLR(o, 1.0, 5, anneal_strategy="exp"),
     "onecycle max_lr list": lambda s, o: s.OneCycleLR(o, max_lr=[1.0], total_steps=5),
     "onecycle too many steps": lambda s, o: (lambda sch: [sch.step() for _ in range(3)])(
-        s.OneCycleLR(o, 1.0, total_steps=2)),
+        s.OneCycleLR(o, 1.0, total_steps=2)
+    ),
 }
 
 

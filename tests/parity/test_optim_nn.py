@@ -46,8 +46,7 @@ def _train(lib, make_opt, steps=50, unfreeze_at=None):
 
 
 CASES = {
-    "SGD": lambda optim, ps: optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True,
-                                       weight_decay=1e-3),
+    "SGD": lambda optim, ps: optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3),
     "Adam": lambda optim, ps: optim.Adam(ps, lr=0.01, amsgrad=True),
     "AdamW": lambda optim, ps: optim.AdamW(ps, lr=0.01),
     "RMSprop": lambda optim, ps: optim.RMSprop(ps, lr=0.005, centered=True),
@@ -63,8 +62,9 @@ def test_training_loop_matches_torch(name, unfreeze_at):
     sd_mt, sd_th = mine.state_dict(), theirs.state_dict()
     assert list(sd_mt) == list(sd_th)
     for key in sd_th:
-        np.testing.assert_allclose(sd_mt[key].numpy(), sd_th[key].numpy(), rtol=1e-6,
-                                   atol=1e-6, err_msg=key)
+        np.testing.assert_allclose(
+            sd_mt[key].numpy(), sd_th[key].numpy(), rtol=1e-6, atol=1e-6, err_msg=key
+        )
     assert opt_mt.state_dict()["param_groups"] == opt_th.state_dict()["param_groups"]
 
 

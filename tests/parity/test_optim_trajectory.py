@@ -25,8 +25,10 @@ INIT = {
 
 
 def _params(lib):
-    return {k: lib.tensor(v.copy(), dtype=lib.float64, requires_grad=k != "frozen")
-            for k, v in INIT.items()}
+    return {
+        k: lib.tensor(v.copy(), dtype=lib.float64, requires_grad=k != "frozen")
+        for k, v in INIT.items()
+    }
 
 
 def _loss(lib, fn, p):
@@ -39,8 +41,10 @@ def trajectory(lib, bce, make_opt, scheduler=None, groups=False):
     """Parameters after every step, as numpy arrays (plus the optimizer)."""
     p = _params(lib)
     if groups:  # two groups with their own options
-        params = [{"params": [p["w1"], p["b1"], p["frozen"]]},
-                  {"params": [p["w2"], p["b2"]], "lr": 0.02}]
+        params = [
+            {"params": [p["w1"], p["b1"], p["frozen"]]},
+            {"params": [p["w2"], p["b2"]], "lr": 0.02},
+        ]
     else:
         params = list(p.values())
     opt = make_opt(lib.optim, params)
@@ -57,14 +61,17 @@ def trajectory(lib, bce, make_opt, scheduler=None, groups=False):
 
 
 def assert_same_trajectory(make_opt, scheduler=None, groups=False):
-    mine, opt_mt, p_mt = trajectory(mt, mt.nn.functional.binary_cross_entropy_with_logits,
-                                    make_opt, scheduler, groups)
-    theirs, opt_th, p_th = trajectory(torch, torch.nn.functional.binary_cross_entropy_with_logits,
-                                      make_opt, scheduler, groups)
+    mine, opt_mt, p_mt = trajectory(
+        mt, mt.nn.functional.binary_cross_entropy_with_logits, make_opt, scheduler, groups
+    )
+    theirs, opt_th, p_th = trajectory(
+        torch, torch.nn.functional.binary_cross_entropy_with_logits, make_opt, scheduler, groups
+    )
     for step, (a, b) in enumerate(zip(mine, theirs, strict=True)):
         for k in a:
-            np.testing.assert_allclose(a[k], b[k], rtol=1e-6, atol=1e-6,
-                                       err_msg=f"{k} after step {step + 1}")
+            np.testing.assert_allclose(
+                a[k], b[k], rtol=1e-6, atol=1e-6, err_msg=f"{k} after step {step + 1}"
+            )
     np.testing.assert_array_equal(mine[-1]["frozen"], INIT["frozen"])  # bit-identical
     assert p_mt["frozen"] not in opt_mt.state or "Adagrad" in type(opt_mt).__name__
     _compare_state(opt_mt, opt_th)
@@ -85,17 +92,27 @@ def _compare_state(opt_mt, opt_th):
 
 
 SGD_CASES = [
-    c for c in itertools.product([0.0, 0.9], [0.0, 0.5], [False, True], [0.0, 0.1], [False, True])
+    c
+    for c in itertools.product([0.0, 0.9], [0.0, 0.5], [False, True], [0.0, 0.1], [False, True])
     if not (c[2] and (c[0] == 0 or c[1] != 0))
 ]
 
 
-@pytest.mark.parametrize(("momentum", "dampening", "nesterov", "weight_decay", "maximize"),
-                         SGD_CASES)
+@pytest.mark.parametrize(
+    ("momentum", "dampening", "nesterov", "weight_decay", "maximize"), SGD_CASES
+)
 def test_sgd_trajectory(momentum, dampening, nesterov, weight_decay, maximize):
-    assert_same_trajectory(lambda optim, params: optim.SGD(
-        params, lr=0.05, momentum=momentum, dampening=dampening, nesterov=nesterov,
-        weight_decay=weight_decay, maximize=maximize))
+    assert_same_trajectory(
+        lambda optim, params: optim.SGD(
+            params,
+            lr=0.05,
+            momentum=momentum,
+            dampening=dampening,
+            nesterov=nesterov,
+            weight_decay=weight_decay,
+            maximize=maximize,
+        )
+    )
 
 
 @pytest.mark.parametrize("cls", ["Adam", "AdamW"])
@@ -103,33 +120,58 @@ def test_sgd_trajectory(momentum, dampening, nesterov, weight_decay, maximize):
 @pytest.mark.parametrize("weight_decay", [0.0, 0.1])
 @pytest.mark.parametrize("maximize", [False, True])
 def test_adam_trajectory(cls, amsgrad, weight_decay, maximize):
-    assert_same_trajectory(lambda optim, params: getattr(optim, cls)(
-        params, lr=0.02, betas=(0.8, 0.95), amsgrad=amsgrad, weight_decay=weight_decay,
-        maximize=maximize))
+    assert_same_trajectory(
+        lambda optim, params: getattr(optim, cls)(
+            params,
+            lr=0.02,
+            betas=(0.8, 0.95),
+            amsgrad=amsgrad,
+            weight_decay=weight_decay,
+            maximize=maximize,
+        )
+    )
 
 
 @pytest.mark.parametrize("centered", [False, True])
 @pytest.mark.parametrize("momentum", [0.0, 0.5])
 @pytest.mark.parametrize(("weight_decay", "maximize"), [(0.0, False), (0.1, True)])
 def test_rmsprop_trajectory(centered, momentum, weight_decay, maximize):
-    assert_same_trajectory(lambda optim, params: optim.RMSprop(
-        params, lr=0.01, alpha=0.9, centered=centered, momentum=momentum,
-        weight_decay=weight_decay, maximize=maximize))
+    assert_same_trajectory(
+        lambda optim, params: optim.RMSprop(
+            params,
+            lr=0.01,
+            alpha=0.9,
+            centered=centered,
+            momentum=momentum,
+            weight_decay=weight_decay,
+            maximize=maximize,
+        )
+    )
 
 
-@pytest.mark.parametrize(("lr_decay", "weight_decay", "initial", "maximize"),
-                         [(0.0, 0.0, 0.0, False), (0.05, 0.1, 0.1, False), (0.0, 0.0, 0.5, True)])
+@pytest.mark.parametrize(
+    ("lr_decay", "weight_decay", "initial", "maximize"),
+    [(0.0, 0.0, 0.0, False), (0.05, 0.1, 0.1, False), (0.0, 0.0, 0.5, True)],
+)
 def test_adagrad_trajectory(lr_decay, weight_decay, initial, maximize):
-    assert_same_trajectory(lambda optim, params: optim.Adagrad(
-        params, lr=0.1, lr_decay=lr_decay, weight_decay=weight_decay,
-        initial_accumulator_value=initial, maximize=maximize))
+    assert_same_trajectory(
+        lambda optim, params: optim.Adagrad(
+            params,
+            lr=0.1,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial,
+            maximize=maximize,
+        )
+    )
 
 
 @pytest.mark.parametrize("cls", ["SGD", "Adam", "RMSprop", "Adagrad"])
 def test_param_groups_with_own_options(cls):
     kwargs = {"SGD": {"momentum": 0.9}, "Adam": {}, "RMSprop": {}, "Adagrad": {}}[cls]
     assert_same_trajectory(
-        lambda optim, params: getattr(optim, cls)(params, lr=0.05, **kwargs), groups=True)
+        lambda optim, params: getattr(optim, cls)(params, lr=0.05, **kwargs), groups=True
+    )
 
 
 SCHEDULERS = {
@@ -140,8 +182,10 @@ SCHEDULERS = {
     "LinearLR": lambda s, o: s.LinearLR(o, start_factor=0.1, total_iters=10),
     "LambdaLR": lambda s, o: s.LambdaLR(o, lambda epoch: 1.0 / (1 + epoch)),
     "SequentialLR": lambda s, o: s.SequentialLR(
-        o, [s.LinearLR(o, start_factor=0.2, total_iters=5),
-            s.CosineAnnealingLR(o, T_max=40)], milestones=[5]),
+        o,
+        [s.LinearLR(o, start_factor=0.2, total_iters=5), s.CosineAnnealingLR(o, T_max=40)],
+        milestones=[5],
+    ),
     "OneCycleLR": lambda s, o: s.OneCycleLR(o, max_lr=0.2, total_steps=STEPS),
 }
 
@@ -149,16 +193,17 @@ SCHEDULERS = {
 @pytest.mark.parametrize("name", sorted(SCHEDULERS))
 def test_sgd_with_scheduler_trajectory(name):
     opt_mt, opt_th = assert_same_trajectory(
-        lambda optim, params: optim.SGD(params, lr=0.1, momentum=0.9), SCHEDULERS[name])
+        lambda optim, params: optim.SGD(params, lr=0.1, momentum=0.9), SCHEDULERS[name]
+    )
     for g_mt, g_th in zip(opt_mt.param_groups, opt_th.param_groups, strict=True):
         assert g_mt["lr"] == pytest.approx(g_th["lr"], rel=1e-12, abs=1e-15)
 
 
 OPTIMIZERS = {
-    "SGD": lambda optim, ps: optim.SGD(ps, lr=0.05, momentum=0.9, dampening=0.1,
-                                       weight_decay=0.01),
-    "SGD-nesterov": lambda optim, ps: optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True,
-                                                maximize=True),
+    "SGD": lambda optim, ps: optim.SGD(ps, lr=0.05, momentum=0.9, dampening=0.1, weight_decay=0.01),
+    "SGD-nesterov": lambda optim, ps: optim.SGD(
+        ps, lr=0.05, momentum=0.9, nesterov=True, maximize=True
+    ),
     "Adam": lambda optim, ps: optim.Adam(ps, lr=0.01, amsgrad=True, weight_decay=0.1),
     "AdamW": lambda optim, ps: optim.AdamW(ps, lr=0.01),
     "RMSprop": lambda optim, ps: optim.RMSprop(ps, lr=0.01, momentum=0.3, centered=True),

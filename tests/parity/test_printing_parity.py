@@ -134,14 +134,29 @@ def test_default_dtype_float64():
     assert repr(mt.zeros(0, dtype=mt.float32)) == repr(torch.zeros(0, dtype=torch.float32))
 
 
-@pytest.mark.parametrize("values", [
-    0.6819, float("nan"), -float("inf"), -0.0, 5, True, [], [[]], [1e-300, 1e300],
-    [0.1, 1e8], [123456789.0], [[1.5, 2e3], [3.0, -4.0]], [True, False] * 40,
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        0.6819,
+        float("nan"),
+        -float("inf"),
+        -0.0,
+        5,
+        True,
+        [],
+        [[]],
+        [1e-300, 1e300],
+        [0.1, 1e8],
+        [123456789.0],
+        [[1.5, 2e3], [3.0, -4.0]],
+        [True, False] * 40,
+    ],
+)
 def test_special_values(values):
     assert repr(mt.tensor(values)) == repr(torch.tensor(values))
-    if isinstance(values, float) or (isinstance(values, list) and values
-                                     and isinstance(values[0], float)):
+    if isinstance(values, float) or (
+        isinstance(values, list) and values and isinstance(values[0], float)
+    ):
         mine = mt.tensor(values, requires_grad=True)
         theirs = torch.tensor(values, requires_grad=True)
         assert repr(mine) == repr(theirs)

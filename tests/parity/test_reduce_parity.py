@@ -64,22 +64,56 @@ def test_reduction_parity(name, array):
         compare(lambda x: fn(mt, x), lambda x: fn(torch, x), array, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("expr", [
-    "x.sum()", "x.sum(0)", "x.prod()", "x.cumsum(1)", "x.max()", "x.max(1)[1]", "x.argmax()",
-    "x.argmin(1, keepdim=True)", "x.amax(0)", "x.all()", "x.any(1)", "x.count_nonzero(0)",
-    "(x > 2).sum()", "(x > 2).all(0)", "x.to(L.uint8).any()", "x.int().sum()",
-    "x.mean(dtype=L.float32)", "x.logsumexp(1)", "x.all(())", "x.any([])", "x.count_nonzero(())",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "x.sum()",
+        "x.sum(0)",
+        "x.prod()",
+        "x.cumsum(1)",
+        "x.max()",
+        "x.max(1)[1]",
+        "x.argmax()",
+        "x.argmin(1, keepdim=True)",
+        "x.amax(0)",
+        "x.all()",
+        "x.any(1)",
+        "x.count_nonzero(0)",
+        "(x > 2).sum()",
+        "(x > 2).all(0)",
+        "x.to(L.uint8).any()",
+        "x.int().sum()",
+        "x.mean(dtype=L.float32)",
+        "x.logsumexp(1)",
+        "x.all(())",
+        "x.any([])",
+        "x.count_nonzero(())",
+    ],
+)
 def test_integer_reduction_parity(expr):
-    compare(lambda x: eval(expr, {"x": x, "L": mt}), lambda x: eval(expr, {"x": x, "L": torch}),
-            INTS)
+    compare(
+        lambda x: eval(expr, {"x": x, "L": mt}), lambda x: eval(expr, {"x": x, "L": torch}), INTS
+    )
 
 
-@pytest.mark.parametrize("expr", [
-    "x.mean()", "x.var()", "x.std(0)", "x.norm()", "x.float().sum(3)", "x.float().max(5)",
-    "x.float().sum((0, 0))", "L.ones(0).max()", "L.ones(0).amax()", "L.ones(0, 3).max(0)",
-    "L.ones(0).argmax()", "x.float().logsumexp(None)", "(x > 1).argmax()",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "x.mean()",
+        "x.var()",
+        "x.std(0)",
+        "x.norm()",
+        "x.float().sum(3)",
+        "x.float().max(5)",
+        "x.float().sum((0, 0))",
+        "L.ones(0).max()",
+        "L.ones(0).amax()",
+        "L.ones(0, 3).max(0)",
+        "L.ones(0).argmax()",
+        "x.float().logsumexp(None)",
+        "(x > 1).argmax()",
+    ],
+)
 def test_error_parity(expr):
     with pytest.raises(Exception) as ours:
         eval(expr, {"x": mt.tensor(INTS), "L": mt})

@@ -60,44 +60,107 @@ def test_unary_shape_parity(name):
         compare(lambda x: fn(mt, x), lambda x: fn(torch, x), X)
 
 
-@pytest.mark.parametrize("expr", [
-    "x.reshape(1)", "x.flatten()", "x.t()", "x.T", "x.expand(3)", "x.unsqueeze(0)",
-    "x.squeeze(0)", "x.squeeze()", "x.repeat(2, 2)", "x.flip(0)", "x.roll(1)", "x.view(1, 1)",
-    "L.stack([x, x])", "x.transpose(0, -1)",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "x.reshape(1)",
+        "x.flatten()",
+        "x.t()",
+        "x.T",
+        "x.expand(3)",
+        "x.unsqueeze(0)",
+        "x.squeeze(0)",
+        "x.squeeze()",
+        "x.repeat(2, 2)",
+        "x.flip(0)",
+        "x.roll(1)",
+        "x.view(1, 1)",
+        "L.stack([x, x])",
+        "x.transpose(0, -1)",
+    ],
+)
 def test_zero_dim_parity(expr):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        compare(lambda x: eval(expr, {"x": x, "L": mt}),
-                lambda x: eval(expr, {"x": x, "L": torch}), S)
+        compare(
+            lambda x: eval(expr, {"x": x, "L": mt}), lambda x: eval(expr, {"x": x, "L": torch}), S
+        )
 
 
-@pytest.mark.parametrize("expr", [
-    "L.cat([a, b], 1)", "L.cat((a, a), dim=-1)", "L.concat([a, b[:, :1]], 1)",
-    "L.stack([a, a], 1)", "L.stack([a, a.double()])", "L.cat([a, b.double()], 1)",
-    "L.hstack([a, b])", "L.vstack([a, a])",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "L.cat([a, b], 1)",
+        "L.cat((a, a), dim=-1)",
+        "L.concat([a, b[:, :1]], 1)",
+        "L.stack([a, a], 1)",
+        "L.stack([a, a.double()])",
+        "L.cat([a, b.double()], 1)",
+        "L.hstack([a, b])",
+        "L.vstack([a, a])",
+    ],
+)
 def test_join_parity(expr):
     a = RNG.standard_normal((2, 3)).astype(np.float32)
     b = RNG.standard_normal((2, 2)).astype(np.float32)
-    compare(lambda x, y: eval(expr, {"a": x, "b": y, "L": mt}),
-            lambda x, y: eval(expr, {"a": x, "b": y, "L": torch}), a, b)
+    compare(
+        lambda x, y: eval(expr, {"a": x, "b": y, "L": mt}),
+        lambda x, y: eval(expr, {"a": x, "b": y, "L": torch}),
+        a,
+        b,
+    )
 
 
-@pytest.mark.parametrize("expr", [
-    "x.reshape(2, 5)", "x.reshape(-1, 5)", "x.view(-1, -1)", "x.reshape(-2, 12)",
-    "x.transpose(0, 1).view(24)", "x.t()", "x.permute(0, 1)", "x.permute(0, 0, 1)",
-    "x.expand(2, 5, 4)", "x.expand(3, 4)", "x.expand(-1, 2, 3, 4)", "x.narrow(1, 2, 2)",
-    "x.narrow(1, 4, 0)", "x.narrow(1, 0, -1)", "L.cat([x, x[:, :2]], 2)", "L.cat([x, x[0]])",
-    "L.cat([x[0, 0, 0], x[0, 0, 0]])", "L.stack([x, x[:, :2]])", "L.stack([])",
-    "x.split([1, 2], 2)", "x.split(0, 1)", "x.split(-1, 1)", "x.chunk(0)", "x.unbind(3)",
-    "x.repeat(2)", "x.repeat(-1, 1, 1)", "x.flip(0, 0)", "x.roll((1, 2), 0)",
-    "x.flatten(2, 1)", "x.unflatten(1, (2, 2))", "x.transpose(0, 3)", "x[0, 0].mT", "x.H",
-    "x.squeeze(3)", "x.unsqueeze(4)", "x.movedim(0, 3)", "L.ones(0, 3).reshape(0, -1)",
-    "x.select(1, 3)", "x[0, 0, 0].select(0, -1)", "x[0, 0, 0].narrow(0, 0, 1)",
-    "x[0, 0, 0].split(1)", "x[0, 0, 0].chunk(2)", "x[0, 0, 0].roll(1, 0)", "x.flip(None)",
-    "x.norm(dim=(0, 1, 2))",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "x.reshape(2, 5)",
+        "x.reshape(-1, 5)",
+        "x.view(-1, -1)",
+        "x.reshape(-2, 12)",
+        "x.transpose(0, 1).view(24)",
+        "x.t()",
+        "x.permute(0, 1)",
+        "x.permute(0, 0, 1)",
+        "x.expand(2, 5, 4)",
+        "x.expand(3, 4)",
+        "x.expand(-1, 2, 3, 4)",
+        "x.narrow(1, 2, 2)",
+        "x.narrow(1, 4, 0)",
+        "x.narrow(1, 0, -1)",
+        "L.cat([x, x[:, :2]], 2)",
+        "L.cat([x, x[0]])",
+        "L.cat([x[0, 0, 0], x[0, 0, 0]])",
+        "L.stack([x, x[:, :2]])",
+        "L.stack([])",
+        "x.split([1, 2], 2)",
+        "x.split(0, 1)",
+        "x.split(-1, 1)",
+        "x.chunk(0)",
+        "x.unbind(3)",
+        "x.repeat(2)",
+        "x.repeat(-1, 1, 1)",
+        "x.flip(0, 0)",
+        "x.roll((1, 2), 0)",
+        "x.flatten(2, 1)",
+        "x.unflatten(1, (2, 2))",
+        "x.transpose(0, 3)",
+        "x[0, 0].mT",
+        "x.H",
+        "x.squeeze(3)",
+        "x.unsqueeze(4)",
+        "x.movedim(0, 3)",
+        "L.ones(0, 3).reshape(0, -1)",
+        "x.select(1, 3)",
+        "x[0, 0, 0].select(0, -1)",
+        "x[0, 0, 0].narrow(0, 0, 1)",
+        "x[0, 0, 0].split(1)",
+        "x[0, 0, 0].chunk(2)",
+        "x[0, 0, 0].roll(1, 0)",
+        "x.flip(None)",
+        "x.norm(dim=(0, 1, 2))",
+    ],
+)
 def test_error_parity(expr):
     with pytest.raises(Exception) as ours:
         eval(expr, {"x": mt.tensor(X), "L": mt})

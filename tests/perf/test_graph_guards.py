@@ -15,8 +15,9 @@ from minitorch_ft.autograd.function import AccumulateGrad, Node
 
 def _mlp(frozen_linears: int) -> nn.Sequential:
     mt.manual_seed(0)
-    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
-                          nn.Linear(16, 1))
+    model = nn.Sequential(
+        nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1)
+    )
     for layer in [m for m in model if isinstance(m, nn.Linear)][:frozen_linears]:
         layer.requires_grad_(False)
     return model
@@ -45,8 +46,7 @@ def test_frozen_backbone_records_only_the_head():
     x, y = _batch()
     loss = nn.functional.binary_cross_entropy_with_logits(model(x), y)
     nodes = [n for n in _graph_nodes(loss.grad_fn) if not isinstance(n, AccumulateGrad)]
-    assert [n.name() for n in nodes] == ["BinaryCrossEntropyWithLogitsBackward0",
-                                         "AddmmBackward0"]
+    assert [n.name() for n in nodes] == ["BinaryCrossEntropyWithLogitsBackward0", "AddmmBackward0"]
     head = nodes[1]
     # no input gradient below the first trainable layer; weight and bias gradients only
     assert head.needs_input_grad == (False, True, True)
@@ -101,12 +101,13 @@ def test_adopted_gradients_alias_nothing():
     out.sum().backward()
     arrays = [x.grad.numpy(), layer.weight.grad.numpy(), layer.bias.grad.numpy()]
     for i, a in enumerate(arrays):
-        for b in arrays[i + 1:]:
+        for b in arrays[i + 1 :]:
             assert not np.shares_memory(a, b)
     expected_w = 2 * np.ones((4, 2), np.float32).T @ x.detach().numpy()
     np.testing.assert_allclose(layer.weight.grad.numpy(), expected_w, rtol=1e-6)
     before = layer.bias.grad.numpy().copy()
     (layer(x).sum() * 3).backward()  # accumulates in place into the adopted arrays
     np.testing.assert_allclose(layer.bias.grad.numpy(), before + 12, rtol=1e-6)
-    np.testing.assert_allclose(x.grad.numpy(), 5 * np.ones((4, 2)) @ layer.weight.detach().numpy(),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        x.grad.numpy(), 5 * np.ones((4, 2)) @ layer.weight.detach().numpy(), rtol=1e-5
+    )

@@ -24,5 +24,6 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     reduce,
     scan,
     shape,
+    slicing,
     sorting,
 )

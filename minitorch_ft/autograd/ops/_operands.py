@@ -60,8 +60,12 @@ def binary_operands(a, b):
             return a, b, None
     dtype = dtypes.result_np_dtype(a, b)
     if dtype.kind == "u":  # uint8 with an int64 0-d tensor: numpy will not cast int64 -> uint8
-        a, b = (Tensor._wrap(x._data.astype(dtype)) if isinstance(x, Tensor)
-                and x._data.dtype.kind == "i" else x for x in (a, b))
+        a, b = (
+            Tensor._wrap(x._data.astype(dtype))
+            if isinstance(x, Tensor) and x._data.dtype.kind == "i"
+            else x
+            for x in (a, b)
+        )
     return a, b, dtype
 
 

@@ -12,8 +12,15 @@ from ..tensor import Tensor
 quiet = np.errstate(all="ignore")
 
 _TYPE_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-    "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
 }
 
 
@@ -43,9 +50,7 @@ def floating(t: Tensor, fn: str) -> Tensor:
 def require_float(t: Tensor, kernel: str) -> Tensor:
     """PyTorch's NotImplementedError for float-only kernels given integer or bool input."""
     if t._data.dtype.kind != "f":
-        raise NotImplementedError(
-            f'"{kernel}" not implemented for \'{type_name(t._data.dtype)}\''
-        )
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(t._data.dtype)}'")
     return t
 
 

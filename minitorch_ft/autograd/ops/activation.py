@@ -295,8 +295,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants (EluBackward0, as torch)."""
     require_float(check_tensor(input, "selu"), "elu_cpu")
-    return _maybe_inplace(input, inplace,
-                          lambda t: Elu.apply(t, _SELU_ALPHA, _SELU_SCALE, 1.0))
+    return _maybe_inplace(input, inplace, lambda t: Elu.apply(t, _SELU_ALPHA, _SELU_SCALE, 1.0))
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -329,8 +328,9 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return Softplus.apply(input, beta, threshold)
 
 
-def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
-             inplace: bool = False) -> Tensor:
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
     """Clip to [min_val, max_val]; keeps integer dtypes, like torch."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
@@ -362,17 +362,17 @@ _threshold = threshold  # reachable from threshold_, whose parameter shadows the
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    return Hardshrink.apply(require_float(check_tensor(input, "hardshrink"), "hardshrink_cpu"),
-                            lambd)
+    return Hardshrink.apply(
+        require_float(check_tensor(input, "hardshrink"), "hardshrink_cpu"), lambd
+    )
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     if lambd < 0:
-        raise RuntimeError(
-            f"lambda must be greater or equal to 0, but found to be {lambd}."
-        )
-    return Softshrink.apply(require_float(check_tensor(input, "softshrink"), "softshrink_cpu"),
-                            lambd)
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return Softshrink.apply(
+        require_float(check_tensor(input, "softshrink"), "softshrink_cpu"), lambd
+    )
 
 
 def softsign(input: Tensor) -> Tensor:
@@ -402,8 +402,19 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
 
 
 # torch exposes these at top level (torch.relu, torch.softmax, ...); the rest via nn.functional.
-__all__ = ["celu", "celu_", "hardshrink", "log_softmax", "relu", "relu_", "selu", "selu_",
-           "softmax", "threshold", "threshold_"]
+__all__ = [
+    "celu",
+    "celu_",
+    "hardshrink",
+    "log_softmax",
+    "relu",
+    "relu_",
+    "selu",
+    "selu_",
+    "softmax",
+    "threshold",
+    "threshold_",
+]
 
 for _name in ("relu", "relu_", "hardshrink", "softmax", "log_softmax"):
     setattr(Tensor, _name, globals()[_name])

@@ -32,7 +32,8 @@ def _check_alpha(a, b, alpha, dtype) -> None:
         dtype = (a if isinstance(a, Tensor) else b)._data.dtype
     if isinstance(alpha, float) and dtype.kind in "iub":
         raise RuntimeError(
-            "For integral input tensors, argument alpha must not be a floating point number.")
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
 
 
 class AddScaled(Op):
@@ -197,8 +198,9 @@ class PowTensor(Op):
         need_a, need_b = ctx.needs_input_grad
         grad_a = None
         if need_a:  # torch's masked form: 0 where the exponent is 0 (else 0 * 0^-1 = nan)
-            grad_a = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(grad.dtype,
-                                                                              copy=False)
+            grad_a = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(
+                grad.dtype, copy=False
+            )
         grad_b = None
         if need_b:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -237,11 +239,13 @@ def _broadcast_error(a, b, error: ValueError):
 
 def _binary(fn):
     """Let numpy find shape clashes on the hot path; translate them only when they happen."""
+
     def wrapped(input, other, **kwargs):
         try:
             return fn(input, other, **kwargs)
         except ValueError as error:
             raise _broadcast_error(input, other, error) from None
+
     wrapped.__name__, wrapped.__qualname__, wrapped.__doc__ = fn.__name__, fn.__name__, fn.__doc__
     return wrapped
 
@@ -257,8 +261,9 @@ def add(input, other, *, alpha=1) -> Tensor:
     return Add.apply(a, b, dtype=dtype)
 
 
-_BOOL_SUB_HINT = ("If you are trying to invert a mask, use the `~` or `logical_not()` operator "
-                  "instead.")
+_BOOL_SUB_HINT = (
+    "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+)
 
 
 def _is_bool(x) -> bool:
@@ -268,13 +273,21 @@ def _is_bool(x) -> bool:
 @_binary
 def sub(input, other, *, alpha=1) -> Tensor:
     a, b, dtype = binary_operands(input, other)
-    if (dtype is not None and dtype.kind == "b") or _is_bool(a) or _is_bool(b) or isinstance(
-            a, bool) or isinstance(b, bool):
+    if (
+        (dtype is not None and dtype.kind == "b")
+        or _is_bool(a)
+        or _is_bool(b)
+        or isinstance(a, bool)
+        or isinstance(b, bool)
+    ):
         if _is_bool(a) and _is_bool(b):
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                               "supported. Use the `^` or `logical_xor()` operator instead.")
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
-                           f"supported. {_BOOL_SUB_HINT}")
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not "
+                "supported. Use the `^` or `logical_xor()` operator instead."
+            )
+        raise RuntimeError(
+            f"Subtraction, the `-` operator, with a bool tensor is not supported. {_BOOL_SUB_HINT}"
+        )
     if not isinstance(a, Tensor):
         return Rsub.apply(b, a, dtype=dtype)
     if alpha != 1:
@@ -322,8 +335,9 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
 
 def neg(input) -> Tensor:
     if _is_bool(input):
-        raise RuntimeError(f"Negation, the `-` operator, on a bool tensor is not supported. "
-                           f"{_BOOL_SUB_HINT}")
+        raise RuntimeError(
+            f"Negation, the `-` operator, on a bool tensor is not supported. {_BOOL_SUB_HINT}"
+        )
     return Neg.apply(input)
 
 
@@ -349,7 +363,9 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
             input = input.to(np.int64)  # noqa: A001 - bool ** int counts in int64, as torch
         return PowScalar.apply(input, exponent)
     a, b, dtype = binary_operands(input, exponent)
-    if (dtype if dtype is not None else (a if isinstance(a, Tensor) else b)._data.dtype).kind == "b":
+    if (
+        dtype if dtype is not None else (a if isinstance(a, Tensor) else b)._data.dtype
+    ).kind == "b":
         raise _bool_pow_error()
     if not isinstance(a, Tensor):
         return PowScalarBase.apply(a, b, dtype=dtype)

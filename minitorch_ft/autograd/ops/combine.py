@@ -18,8 +18,18 @@ from .reduce import reduce_axes
 from .shape import reshape, sizes_arg
 
 __all__ = [
-    "cat", "chunk", "concat", "concatenate", "flip", "hstack", "roll", "split", "stack", "tile",
-    "unbind", "vstack",
+    "cat",
+    "chunk",
+    "concat",
+    "concatenate",
+    "flip",
+    "hstack",
+    "roll",
+    "split",
+    "stack",
+    "tile",
+    "unbind",
+    "vstack",
 ]
 
 
@@ -64,7 +74,8 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     for i, t in enumerate(joined[1:], 1):
         if t.ndim != ref.ndim:
             raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}")
+                f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}"
+            )
         for d in range(ref.ndim):
             if d != axis and t.shape[d] != ref.shape[d]:
                 raise RuntimeError(
@@ -88,8 +99,9 @@ class Stack(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(np.take(grad, i, axis=ctx.axis).astype(d, copy=False)
-                     for i, d in enumerate(ctx.dtypes))
+        return tuple(
+            np.take(grad, i, axis=ctx.axis).astype(d, copy=False) for i, d in enumerate(ctx.dtypes)
+        )
 
 
 def stack(tensors, dim: int = 0) -> Tensor:
@@ -175,8 +187,9 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
         raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
     if step == 0:
         if size:
-            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
-                               f"dimension size of {size}")
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+            )
         return _pieces(SplitPiece, tensor, axis, [0])
     sizes = [min(step, size - start) for start in range(0, size, step)] or [0]
     return _pieces(SplitPiece, tensor, axis, sizes)
@@ -224,14 +237,17 @@ def repeat(input: Tensor, *sizes) -> Tensor:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     reps = sizes_arg(sizes)
     if len(reps) < input.ndim:
-        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
-                           "of dimensions of tensor")
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number "
+            "of dimensions of tensor"
+        )
     padded = (1,) * (len(reps) - input.ndim) + tuple(input.shape)
     shape = [r * s for r, s in zip(reps, padded, strict=True)]
     for s in shape:
         if s < 0:
             raise RuntimeError(
-                f"Trying to create tensor with negative dimension {s}: {_fmt(shape)}")
+                f"Trying to create tensor with negative dimension {s}: {_fmt(shape)}"
+            )
     return Repeat.apply(input, reps=reps)
 
 
@@ -260,8 +276,7 @@ def flip(input: Tensor, *dims) -> Tensor:
     if not dims:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
     if dims[0] is None:
-        raise TypeError("flip(): argument 'dims' (position 1) must be tuple of ints, not "
-                        "NoneType")
+        raise TypeError("flip(): argument 'dims' (position 1) must be tuple of ints, not NoneType")
     dims = sizes_arg(dims)
     axes = reduce_axes(dims, input.ndim) if dims else ()
     return Flip.apply(input, axes=axes)
@@ -290,13 +305,13 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
     if dims is None:
         if len(shifts_t) != 1:
-            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, "
-                               "dims:0")
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
         return Roll.apply(input, shifts=shifts_t[0], axes=None)
     dims_t = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     if len(shifts_t) != len(dims_t):
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, "
-                           f"dims:{len(dims_t)}")
+        raise RuntimeError(
+            f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}"
+        )
     if input.ndim == 0:
         raise IndexError(f"Dimension specified as {dims_t[0]} but tensor has no dimensions")
     axes = tuple(_wrap_dim(d, input.ndim) for d in dims_t)

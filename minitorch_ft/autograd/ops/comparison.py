@@ -88,19 +88,22 @@ def _check_same_dtype(input: Tensor, other: Tensor) -> None:
         )
 
 
-def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
-            equal_nan: bool = False) -> Tensor:
+def isclose(
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
     """|input - other| <= atol + rtol * |other| elementwise (same dtypes required, as torch)."""
     check_tensor(input, "isclose")
     check_tensor(other, "isclose", "other", 2)
     _check_same_dtype(input, other)
     broadcast_shape(input.shape, other.shape)
-    return Tensor._wrap(np.isclose(input._data, other._data, rtol=rtol, atol=atol,
-                                   equal_nan=equal_nan))
+    return Tensor._wrap(
+        np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    )
 
 
-def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
-             equal_nan: bool = False) -> bool:
+def allclose(
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
     """True when every element is `isclose`."""
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
@@ -177,23 +180,50 @@ def bitwise_not(input: Tensor) -> Tensor:
     data = check_tensor(input, "bitwise_not")._data
     if data.dtype.kind not in "iub":
         raise NotImplementedError(
-            f"\"bitwise_not_cpu\" not implemented for '{type_name(data.dtype)}'")
+            f"\"bitwise_not_cpu\" not implemented for '{type_name(data.dtype)}'"
+        )
     return Tensor._wrap(np.invert(data))
 
 
 def _invert(self: Tensor) -> Tensor:
     """`~t`: a TypeError for floating tensors, as torch's operator."""
     if self._data.dtype.kind not in "iub":
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
-                        "tensors")
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
     return bitwise_not(self)
 
 
 __all__ = [
-    "allclose", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "eq", "equal", "ge",
-    "greater", "greater_equal", "gt", "isclose", "isfinite", "isinf", "isnan", "isneginf",
-    "isposinf", "isreal", "le", "less", "less_equal", "logical_and", "logical_not",
-    "logical_or", "logical_xor", "lt", "ne", "not_equal", "signbit",
+    "allclose",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
+    "eq",
+    "equal",
+    "ge",
+    "greater",
+    "greater_equal",
+    "gt",
+    "isclose",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isneginf",
+    "isposinf",
+    "isreal",
+    "le",
+    "less",
+    "less_equal",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "lt",
+    "ne",
+    "not_equal",
+    "signbit",
 ]
 
 for _name in __all__:

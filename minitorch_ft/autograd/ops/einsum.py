@@ -37,16 +37,21 @@ class Einsum(Op):
             if not ctx.needs_input_grad[k]:
                 grads.append(None)
                 continue
-            others = [(s, a) for j, (s, a) in enumerate(zip(ctx.inputs, arrays, strict=True))
-                      if j != k]
+            others = [
+                (s, a) for j, (s, a) in enumerate(zip(ctx.inputs, arrays, strict=True)) if j != k
+            ]
             seen = set(ctx.output).union(*(s for s, _ in others))
             unique = "".join(dict.fromkeys(c for c in subs if c in seen))
             spec = ",".join([ctx.output] + [s for s, _ in others]) + "->" + unique
             g = np.einsum(spec, grad, *(a for _, a in others), optimize=len(others) > 1)
             sizes = dict(zip(subs, array.shape, strict=True))
             full = "".join(dict.fromkeys(subs))  # each letter once, summed-away ones included
-            g = np.broadcast_to(np.einsum(f"{unique}->{unique}", g).reshape(
-                [sizes[c] if c in unique else 1 for c in full]), [sizes[c] for c in full])
+            g = np.broadcast_to(
+                np.einsum(f"{unique}->{unique}", g).reshape(
+                    [sizes[c] if c in unique else 1 for c in full]
+                ),
+                [sizes[c] for c in full],
+            )
             if len(full) == len(subs):
                 grads.append(np.einsum(f"{full}->{subs}", g).astype(array.dtype, copy=True))
                 continue
@@ -74,10 +79,11 @@ def _parse(equation: str, operands) -> tuple:
     lhs, arrow, rhs = equation.partition("->")
     terms = lhs.split(",")
     if len(terms) != len(operands):
-        raise RuntimeError("einsum(): more operands were provided than specified in the "
-                           "equation" if len(operands) > len(terms) else
-                           "einsum(): fewer operands were provided than specified in the "
-                           "equation")
+        raise RuntimeError(
+            "einsum(): more operands were provided than specified in the equation"
+            if len(operands) > len(terms)
+            else "einsum(): fewer operands were provided than specified in the equation"
+        )
     spare = [c for c in string.ascii_letters if c not in equation]
     ell_dims = 0
     for term, t in zip(terms, operands, strict=True):
@@ -88,29 +94,35 @@ def _parse(equation: str, operands) -> tuple:
     for k, (term, t) in enumerate(zip(terms, operands, strict=True)):
         n = len(term.replace("...", ""))
         if "..." in term:
-            term = term.replace("...", ell[ell_dims - (t.ndim - n):] if t.ndim > n else "")
+            term = term.replace("...", ell[ell_dims - (t.ndim - n) :] if t.ndim > n else "")
         elif n != t.ndim:
             raise RuntimeError(
                 f"einsum(): the number of subscripts in the equation ({n}) does not match the "
-                f"number of dimensions ({t.ndim}) for operand {k} and no ellipsis was given")
+                f"number of dimensions ({t.ndim}) for operand {k} and no ellipsis was given"
+            )
         inputs.append(term)
     if arrow:
         output = rhs.replace("...", ell)
         letters = set("".join(inputs))
         for c in output:
             if c not in letters:
-                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the "
-                                   "equation for any input operand")
+                raise RuntimeError(
+                    f"einsum(): output subscript {c} does not appear in the "
+                    "equation for any input operand"
+                )
     else:
         counts = "".join(t for t in inputs)
-        output = ell + "".join(sorted(c for c in set(counts) if counts.count(c) == 1
-                                      and c not in ell))
+        output = ell + "".join(
+            sorted(c for c in set(counts) if counts.count(c) == 1 and c not in ell)
+        )
     sizes: dict = {}
     for k, (term, t) in enumerate(zip(inputs, operands, strict=True)):
         for c, s in zip(term, t.shape, strict=True):
             if sizes.get(c, s) != s and s != 1 and sizes[c] != 1:
-                raise RuntimeError(f"einsum(): subscript {c} has size {s} for operand {k} which "
-                                   f"does not broadcast with previously seen size {sizes[c]}")
+                raise RuntimeError(
+                    f"einsum(): subscript {c} has size {s} for operand {k} which "
+                    f"does not broadcast with previously seen size {sizes[c]}"
+                )
             sizes[c] = s if sizes.get(c, 1) == 1 else sizes[c]
     return inputs, output
 
@@ -142,5 +154,6 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
     for da, db in zip(dims_a, dims_b, strict=True):
         sb[db] = sa[da]
     output = [c for i, c in enumerate(sa) if i not in dims_a] + [
-        c for i, c in enumerate(sb) if i not in dims_b]
+        c for i, c in enumerate(sb) if i not in dims_b
+    ]
     return Einsum.apply(a, b, inputs=("".join(sa), "".join(sb)), output="".join(output))

@@ -340,15 +340,52 @@ def positive(input: Tensor) -> Tensor:
 
 
 __all__ = [
-    "abs", "absolute", "erf", "erfc", "exp", "exp2", "expm1", "log", "log10", "log1p", "log2",
-    "positive", "reciprocal", "rsqrt", "sigmoid", "sqrt", "square", "tanh",
-    *_fused_all, *_rounding_all, *_selection_all, *_special_all, *_trig_all,
+    "abs",
+    "absolute",
+    "erf",
+    "erfc",
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "positive",
+    "reciprocal",
+    "rsqrt",
+    "sigmoid",
+    "sqrt",
+    "square",
+    "tanh",
+    *_fused_all,
+    *_rounding_all,
+    *_selection_all,
+    *_special_all,
+    *_trig_all,
 ]
 
 absolute = abs
 
-for _name in ("abs", "absolute", "erf", "erfc", "exp", "exp2", "expm1", "log", "log10",
-              "log1p", "log2", "positive", "reciprocal", "rsqrt", "sigmoid", "sqrt", "square",
-              "tanh"):
+for _name in (
+    "abs",
+    "absolute",
+    "erf",
+    "erfc",
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "positive",
+    "reciprocal",
+    "rsqrt",
+    "sigmoid",
+    "sqrt",
+    "square",
+    "tanh",
+):
     setattr(Tensor, _name, globals()[_name])
 Tensor.__abs__ = abs

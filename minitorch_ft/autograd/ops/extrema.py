@@ -129,9 +129,12 @@ def _check_nonempty(name: str, input: Tensor, axis, error=RuntimeError) -> None:
     if input._data.size:
         return
     if axis is None:
-        suffix = "" if error is IndexError else " Specify the reduction dim with the 'dim' argument."
-        raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
-                    + suffix)
+        suffix = (
+            "" if error is IndexError else " Specify the reduction dim with the 'dim' argument."
+        )
+        raise error(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0." + suffix
+        )
     if input.ndim and input.shape[axis] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
 

@@ -161,10 +161,12 @@ def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None) ->
     """Fill with draws from U[a, b)."""
     if self._data.dtype.kind != "f":
         raise NotImplementedError(
-            f"\"check_uniform_bounds\" not implemented for '{type_name(self._data.dtype)}'")
+            f"\"check_uniform_bounds\" not implemented for '{type_name(self._data.dtype)}'"
+        )
     if a > b:
         raise RuntimeError(
-            f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
+            f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}"
+        )
     gen = rng(generator)
 
     def draw(shape, dtype, out=None):
@@ -181,7 +183,8 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None
     """Fill with draws from N(mean, std^2)."""
     if self._data.dtype.kind != "f":
         raise NotImplementedError(
-            f"\"normal_kernel_cpu\" not implemented for '{type_name(self._data.dtype)}'")
+            f"\"normal_kernel_cpu\" not implemented for '{type_name(self._data.dtype)}'"
+        )
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     gen = rng(generator)

@@ -13,9 +13,17 @@ from ._operands import as_tensor, is_scalar
 from ._support import broadcast_shape, check_tensor, quiet, type_name
 
 # The C++ type names torch's lerp uses in its dtype-mismatch message.
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}
+_C_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
 
 
 def _cast(arrays, dtype):
@@ -62,8 +70,11 @@ class LerpTensor(Op):
     def backward(ctx, grad):
         a, b, w = ctx.saved
         need_a, need_b, need_w = ctx.needs_input_grad
-        return (grad * (1 - w) if need_a else None, grad * w if need_b else None,
-                grad * (b - a) if need_w else None)
+        return (
+            grad * (1 - w) if need_a else None,
+            grad * w if need_b else None,
+            grad * (b - a) if need_w else None,
+        )
 
 
 class Addcmul(Op):
@@ -114,8 +125,7 @@ def _result(*operands) -> np.dtype | None:
 
 
 def _check_operands(name: str, *tensors) -> None:
-    for position, (arg, t) in enumerate(zip(("input", "tensor1", "tensor2"), tensors,
-                                             strict=True)):
+    for position, (arg, t) in enumerate(zip(("input", "tensor1", "tensor2"), tensors, strict=True)):
         check_tensor(t, name, arg, position + 1)
 
 
@@ -130,7 +140,8 @@ def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
         )
     if input._data.dtype.kind != "f":
         raise NotImplementedError(
-            f"\"lerp_kernel_scalar\" not implemented for '{type_name(input._data.dtype)}'")
+            f"\"lerp_kernel_scalar\" not implemented for '{type_name(input._data.dtype)}'"
+        )
     if is_scalar(weight):
         broadcast_shape(input.shape, end.shape)
         return LerpScalar.apply(input, end, weight)
@@ -143,8 +154,9 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
     """input + value * tensor1 * tensor2, one node (AddcmulBackward0)."""
     _check_operands("addcmul", input, tensor1, tensor2)
     broadcast_shape(input.shape, tensor1.shape, tensor2.shape)
-    return Addcmul.apply(input, tensor1, tensor2, value=value,
-                         dtype=_result(input, tensor1, tensor2))
+    return Addcmul.apply(
+        input, tensor1, tensor2, value=value, dtype=_result(input, tensor1, tensor2)
+    )
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
@@ -160,8 +172,9 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
             "(input + value * tensor1 / tensor2), for all dtypes."
         )
     broadcast_shape(input.shape, tensor1.shape, tensor2.shape)
-    return Addcdiv.apply(input, tensor1, tensor2, value=value,
-                         dtype=_result(input, tensor1, tensor2))
+    return Addcdiv.apply(
+        input, tensor1, tensor2, value=value, dtype=_result(input, tensor1, tensor2)
+    )
 
 
 __all__ = ["addcdiv", "addcmul", "lerp"]

@@ -13,14 +13,27 @@ from ..tensor import Tensor, _wrap_dim
 from .indexing import in_place
 
 __all__ = [
-    "argwhere", "gather", "index_select", "masked_fill", "masked_select", "nonzero", "scatter",
-    "scatter_add", "take",
+    "argwhere",
+    "gather",
+    "index_select",
+    "masked_fill",
+    "masked_select",
+    "nonzero",
+    "scatter",
+    "scatter_add",
+    "take",
 ]
 
 # The C++ type names PyTorch's masked_fill error prints.
 _CPP_NAMES = {
-    "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-    "uint8": "unsigned char", "float32": "float", "float64": "double", "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
 }
 
 
@@ -42,23 +55,29 @@ def _check_index(name: str, input: Tensor, axis: int, index: Tensor, src=None) -
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
     if index.ndim != input.ndim:
         which = "input" if name == "gather" else "self"  # torch's wording differs per op
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as {which} tensor")
+        raise RuntimeError(
+            f"Index tensor must have the same number of dimensions as {which} tensor"
+        )
     for d in range(input.ndim):
         too_big = d != axis and index.shape[d] > input.shape[d]
         if too_big or (src is not None and index.shape[d] > src.shape[d]):
             if src is None:
                 raise RuntimeError(
                     f"Size does not match at dimension {d} expected index {_fmt(index.shape)} "
-                    f"to be no larger than self {_fmt(input.shape)} apart from dimension {axis}")
+                    f"to be no larger than self {_fmt(input.shape)} apart from dimension {axis}"
+                )
             raise RuntimeError(
                 f"Expected index {_fmt(index.shape)} to be no larger than self "
                 f"{_fmt(input.shape)} apart from dimension {axis} and to be no larger size than "
-                f"src {_fmt(src.shape)}")
+                f"src {_fmt(src.shape)}"
+            )
     size = input.shape[axis] if input.ndim else 1
     bad = (index._data < 0) | (index._data >= size)
     if bad.any():
-        raise RuntimeError(f"index {index._data[bad].flat[0]} is out of bounds for dimension "
-                           f"{axis} with size {size}")
+        raise RuntimeError(
+            f"index {index._data[bad].flat[0]} is out of bounds for dimension "
+            f"{axis} with size {size}"
+        )
 
 
 class Gather(Op):
@@ -129,8 +148,7 @@ def _broadcast_grid(index: np.ndarray, axis: int) -> tuple:
     return tuple(np.broadcast_to(g, index.shape) for g in grid)
 
 
-def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
-            reduce=None) -> Tensor:
+def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None, reduce=None) -> Tensor:
     """A copy of input with `src` (a tensor or a number) written at `index` along `dim`."""
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported by minitorch_ft")
@@ -141,8 +159,9 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
         grid = _broadcast_grid(index._data, axis)
         return Scatter.apply(input, src.to(input.dtype), grid=grid)
     _check_index("scatter", input, axis, index)
-    return ScatterValue.apply(input, np.asarray(src, input._data.dtype),
-                              grid=_broadcast_grid(index._data, axis))
+    return ScatterValue.apply(
+        input, np.asarray(src, input._data.dtype), grid=_broadcast_grid(index._data, axis)
+    )
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
@@ -181,12 +200,14 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     size = input.shape[axis] if input.ndim else 1
     bad = (idx < 0) | (idx >= size)
     if bad.any():
-        raise RuntimeError(f"INDICES element is out of DATA bounds, id={idx[bad].flat[0]} "
-                           f"axis_dim={size}")
+        raise RuntimeError(
+            f"INDICES element is out of DATA bounds, id={idx[bad].flat[0]} axis_dim={size}"
+        )
     if input.ndim == 0:
         if idx.size != 1:
-            raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
-                               f"{idx.size} value(s)")
+            raise RuntimeError(
+                f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
+            )
         return IndexSelect.apply(input, axis=0, index=())
     return IndexSelect.apply(input, axis=axis, index=idx.reshape(-1).astype(np.int64))
 
@@ -219,12 +240,16 @@ class MaskedFillTensor(MaskedFill):
 
 def _fill_args(input: Tensor, mask: Tensor, value):
     if mask._data.dtype != np.bool_:
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_CPP_NAMES.get(mask._data.dtype.name, mask._data.dtype.name)}")
+        raise RuntimeError(
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{_CPP_NAMES.get(mask._data.dtype.name, mask._data.dtype.name)}"
+        )
     if isinstance(value, Tensor):
         if value.ndim:
-            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                               f"tensor with {value.ndim} dimension(s).")
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got "
+                f"tensor with {value.ndim} dimension(s)."
+            )
         return MaskedFillTensor, value.to(input.dtype)
     return MaskedFill, value
 
@@ -286,8 +311,9 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     idx = index._data
     bad = (idx >= n) | (idx < -n)
     if bad.any():
-        raise IndexError(f"out of range: tried to access index {idx[bad].flat[0]} on a tensor "
-                         f"of {n} elements.")
+        raise IndexError(
+            f"out of range: tried to access index {idx[bad].flat[0]} on a tensor of {n} elements."
+        )
     return Take.apply(input, index=idx.astype(np.int64))
 
 

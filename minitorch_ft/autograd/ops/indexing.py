@@ -16,16 +16,19 @@ import numpy as np
 from .. import grad_mode
 from ..function import Op
 from ..tensor import Tensor
-from .shape import Alias, Select, Slice, Unsqueeze, expand
+from .shape import Alias, Unsqueeze, expand
+from .slicing import Select, Slice
 
 __all__: list[str] = []
 
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_OF_LEAF_ERROR = (
-    "a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
 _OVERLAP_ERROR = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
-    "memory location. Please clone() the tensor before performing the operation.")
+    "memory location. Please clone() the tensor before performing the operation."
+)
 
 
 def _fmt(shape) -> str:
@@ -47,27 +50,35 @@ def _as_index(k):
         if arr.ndim == 0:  # a 0-d index tensor acts like the python number it holds
             return bool(arr) if arr.dtype == np.bool_ else int(arr)
         if arr.dtype == np.uint8:
-            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
-                          "torch.bool instead.", UserWarning, stacklevel=4)
+            warnings.warn(
+                "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                "torch.bool instead.",
+                UserWarning,
+                stacklevel=4,
+            )
             return arr.astype(np.bool_)
         return arr if arr.dtype.kind in "b" else arr.astype(np.int64, copy=False)
     if isinstance(k, range):
         k = list(k)
     if isinstance(k, (list, np.ndarray)):
-        arr = np.asarray([_as_index(i) if isinstance(i, Tensor) else i for i in k]
-                         if isinstance(k, list) else k)
+        arr = np.asarray(
+            [_as_index(i) if isinstance(i, Tensor) else i for i in k] if isinstance(k, list) else k
+        )
         if arr.dtype == np.bool_:
             return arr
         return arr.astype(np.int64)  # PyTorch also accepts a list of floats here
-    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
-                     f"Variables are valid indices (got {type(k).__name__})")
+    raise IndexError(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+        f"Variables are valid indices (got {type(k).__name__})"
+    )
 
 
 def _sequence_as_tuple(key: list) -> bool:
     """PyTorch's legacy rule: a short list holding sequences, slices, None or ... is a tuple."""
     return len(key) < 32 and any(
         k is None or k is Ellipsis or isinstance(k, (list, tuple, slice, Tensor, np.ndarray))
-        for k in key)
+        for k in key
+    )
 
 
 def _consumed(k) -> int:
@@ -88,7 +99,10 @@ def parse_key(key, shape: tuple, write: bool = False):
             "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
             "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this "
             "will be interpreted as tensor index, x[torch.tensor(seq)], which will result "
-            "either in an error or a different result", UserWarning, stacklevel=3)
+            "either in an error or a different result",
+            UserWarning,
+            stacklevel=3,
+        )
         key = tuple(key)
     single = isinstance(key, slice) and not write  # `x[:]` reads a slice, writes the whole
     items = [_as_index(k) for k in (key if isinstance(key, tuple) else (key,))]
@@ -117,8 +131,7 @@ def parse_key(key, shape: tuple, write: bool = False):
         elif isinstance(k, int):
             size = shape[dim]
             if not -size <= k < size:
-                raise IndexError(
-                    f"index {k} is out of bounds for dimension {pos} with size {size}")
+                raise IndexError(f"index {k} is out of bounds for dimension {pos} with size {size}")
             steps.append(("select", dim, k % size))
             shape.pop(dim)
         elif isinstance(k, slice):
@@ -144,14 +157,16 @@ def _check_mask(mask: np.ndarray, shape: list, dim: int) -> None:
         if dim + j >= len(shape) or shape[dim + j] != n:
             raise IndexError(
                 f"The shape of the mask {_fmt(mask.shape)} at index {j} does not match the "
-                f"shape of the indexed tensor {_fmt(shape)} at index {dim + j}")
+                f"shape of the indexed tensor {_fmt(shape)} at index {dim + j}"
+            )
 
 
 def _check_bounds(index: np.ndarray, size: int, ordinal: int) -> None:
     bad = (index >= size) | (index < -size)
     if bad.any():
-        raise IndexError(f"index {index[bad].flat[0]} is out of bounds for dimension {ordinal} "
-                         f"with size {size}")
+        raise IndexError(
+            f"index {index[bad].flat[0]} is out of bounds for dimension {ordinal} with size {size}"
+        )
 
 
 def _advanced_key(advanced: list, shape: list):
@@ -164,7 +179,7 @@ def _advanced_key(advanced: list, shape: list):
         if index.dtype == np.bool_:
             _check_mask(index, shape, dim)
             parts = np.nonzero(index)  # a mask is the same as its nonzero coordinates
-            key[dim:dim + index.ndim] = parts
+            key[dim : dim + index.ndim] = parts
             arrays.extend(parts)
         else:
             # PyTorch numbers the offending index among the index tensors.
@@ -174,8 +189,10 @@ def _advanced_key(advanced: list, shape: list):
     try:
         np.broadcast_shapes(*(a.shape for a in arrays))
     except ValueError:
-        raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
-                         "with shapes " + ", ".join(_fmt(a.shape) for a in arrays)) from None
+        raise IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together "
+            "with shapes " + ", ".join(_fmt(a.shape) for a in arrays)
+        ) from None
     for check in bounds:
         _check_bounds(*check)
     return tuple(key)
@@ -263,8 +280,6 @@ class Copy(CopySlices):
     grad_fn_name = "CopyBackwards"
 
 
-
-
 def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwargs) -> Tensor:
     """Run `op` whose forward writes into target's array; rebase target's history on it.
 
@@ -298,11 +313,13 @@ def flat_positions(base: np.ndarray, view: np.ndarray):
     when base's layout (negative or zero strides) makes the mapping ambiguous."""
     if any(s <= 0 for s, n in zip(base.strides, base.shape, strict=True) if n > 1):
         return None
-    offsets = np.asarray(view.__array_interface__["data"][0]
-                         - base.__array_interface__["data"][0], np.int64)
+    offsets = np.asarray(
+        view.__array_interface__["data"][0] - base.__array_interface__["data"][0], np.int64
+    )
     for d, (n, s) in enumerate(zip(view.shape, view.strides, strict=True)):
-        offsets = offsets + (np.arange(n) * s).reshape([-1 if j == d else 1
-                                                        for j in range(view.ndim)])
+        offsets = offsets + (np.arange(n) * s).reshape(
+            [-1 if j == d else 1 for j in range(view.ndim)]
+        )
     coords: list = [np.zeros(view.shape, np.int64)] * base.ndim
     for d in sorted(range(base.ndim), key=lambda d: -base.strides[d]):
         if base.shape[d] > 1:
@@ -380,8 +397,10 @@ def _check_value_shape(value: Tensor, shape: tuple, advanced: bool) -> None:
         except ValueError:
             ok = False
         if not ok:
-            raise RuntimeError(f"shape mismatch: value tensor of shape {_fmt(value.shape)} cannot "
-                               f"be broadcast to indexing result of shape {_fmt(shape)}")
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape {_fmt(value.shape)} cannot "
+                f"be broadcast to indexing result of shape {_fmt(shape)}"
+            )
         return
     with grad_mode.no_grad():
         expand(value, shape)  # raises PyTorch's expand errors

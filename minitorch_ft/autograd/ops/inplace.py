@@ -76,8 +76,10 @@ def _shape_error(self: Tensor, others) -> RuntimeError:
     )
 
 
-_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation.")
+_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a "
+    "single memory location. Please clone() the tensor before performing the operation."
+)
 
 
 def _numpy_error(self: Tensor, others, err: ValueError) -> RuntimeError:
@@ -293,8 +295,7 @@ def addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
     check_tensor(tensor1, "addcmul_", "tensor1", 1)
     check_tensor(tensor2, "addcmul_", "tensor2", 2)
     if must_record(self, tensor1, tensor2):
-        return apply_inplace(self, lambda t, a, b: t.addcmul(a, b, value=value),
-                             tensor1, tensor2)
+        return apply_inplace(self, lambda t, a, b: t.addcmul(a, b, value=value), tensor1, tensor2)
     check_cast(max_category(self, tensor1, tensor2, value), self)
     prod = np.multiply(tensor1._data, tensor2._data)
     if value != 1:
@@ -306,8 +307,7 @@ def addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
     check_tensor(tensor1, "addcdiv_", "tensor1", 1)
     check_tensor(tensor2, "addcdiv_", "tensor2", 2)
     if must_record(self, tensor1, tensor2) or tensor1._data.dtype.kind != "f":
-        return apply_inplace(self, lambda t, a, b: t.addcdiv(a, b, value=value),
-                             tensor1, tensor2)
+        return apply_inplace(self, lambda t, a, b: t.addcdiv(a, b, value=value), tensor1, tensor2)
     with np.errstate(all="ignore"):
         quot = np.true_divide(tensor1._data, tensor2._data)
     if value != 1:
@@ -395,10 +395,54 @@ Tensor.__ixor__ = _swap(bitwise_xor_)
 
 # The in-place functions torch also exposes at top level (torch.exp_, torch.clamp_, ...).
 __all__ = [
-    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
-    "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_",
-    "clamp_min_", "clip_", "cos_", "cosh_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_",
-    "fix_", "floor_", "frac_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_",
-    "neg_", "negative_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_",
-    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
+    "abs_",
+    "acos_",
+    "acosh_",
+    "arccos_",
+    "arccosh_",
+    "arcsin_",
+    "arcsinh_",
+    "arctan_",
+    "arctanh_",
+    "asin_",
+    "asinh_",
+    "atan_",
+    "atanh_",
+    "ceil_",
+    "clamp_",
+    "clamp_max_",
+    "clamp_min_",
+    "clip_",
+    "cos_",
+    "cosh_",
+    "erf_",
+    "erfc_",
+    "exp2_",
+    "exp_",
+    "expm1_",
+    "fill_",
+    "fix_",
+    "floor_",
+    "frac_",
+    "log10_",
+    "log1p_",
+    "log2_",
+    "log_",
+    "logit_",
+    "nan_to_num_",
+    "neg_",
+    "negative_",
+    "reciprocal_",
+    "round_",
+    "rsqrt_",
+    "sigmoid_",
+    "sin_",
+    "sinh_",
+    "sqrt_",
+    "square_",
+    "tan_",
+    "tanh_",
+    "trunc_",
+    "xlogy_",
+    "zero_",
 ]

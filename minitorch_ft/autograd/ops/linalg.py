@@ -15,8 +15,22 @@ from .einsum import einsum, tensordot
 from .matmul import Dot, Mv, mm
 
 __all__ = [
-    "addmm", "cross", "diag", "diag_embed", "diagonal", "dot", "einsum", "ger", "inner",
-    "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
+    "addmm",
+    "cross",
+    "diag",
+    "diag_embed",
+    "diagonal",
+    "dot",
+    "einsum",
+    "ger",
+    "inner",
+    "mv",
+    "outer",
+    "tensordot",
+    "trace",
+    "tril",
+    "triu",
+    "vdot",
 ]
 
 
@@ -27,16 +41,18 @@ class Vdot(Dot):
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Inner product of two 1-d tensors of one dtype and length."""
     if input.ndim != 1 or tensor.ndim != 1:
-        raise RuntimeError(
-            f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     if input._data.dtype != tensor._data.dtype:
-        raise RuntimeError("dot : expected both vectors to have same dtype, but found "
-                           f"{type_name(input._data.dtype)} and {type_name(tensor._data.dtype)}")
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, but found "
+            f"{type_name(input._data.dtype)} and {type_name(tensor._data.dtype)}"
+        )
     n, m = input.shape[0], tensor.shape[0]
     if n != m:
         raise RuntimeError(
             f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
-            f"number of elements, but got {n} and {m} elements respectively")
+            f"number of elements, but got {n} and {m} elements respectively"
+        )
     return Dot.apply(input, tensor)
 
 
@@ -50,8 +66,10 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input.shape[1] != vec.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat "
-                           f"({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})")
+        raise RuntimeError(
+            f"size mismatch, got input ({input.shape[0]}), mat "
+            f"({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})"
+        )
     return Mv.apply(input, vec)
 
 
@@ -153,7 +171,9 @@ class DiagEmbed(Op):
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     if (_wrap_dim(dim1, input.ndim + 1), _wrap_dim(dim2, input.ndim + 1)) != (
-            input.ndim - 1, input.ndim):
+        input.ndim - 1,
+        input.ndim,
+    ):
         raise NotImplementedError("diag_embed supports only dim1=-2, dim2=-1 in minitorch_ft")
     return DiagEmbed.apply(input, offset=offset)
 
@@ -253,11 +273,27 @@ def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
         dim = next((i for i, s in enumerate(sizes) if s == 3), -1)
     axis = _wrap_dim(dim, input.ndim)
     if input.shape[axis] != 3 or other.shape[axis] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{input.shape[axis]} and {other.shape[axis]}")
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+            f"{input.shape[axis]} and {other.shape[axis]}"
+        )
     return LinalgCross.apply(input, other, axis=axis)
 
 
-for _name in ("addmm", "cross", "diag", "diag_embed", "diagonal", "dot", "ger", "inner", "mv",
-              "outer", "trace", "tril", "triu", "vdot"):
+for _name in (
+    "addmm",
+    "cross",
+    "diag",
+    "diag_embed",
+    "diagonal",
+    "dot",
+    "ger",
+    "inner",
+    "mv",
+    "outer",
+    "trace",
+    "tril",
+    "triu",
+    "vdot",
+):
     setattr(Tensor, _name, globals()[_name])

@@ -126,25 +126,47 @@ def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     x, w = input._data.dtype, weight._data.dtype
     if bias is None:
         if x != w:
-            raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
-                               f"{_c_name(input)} != {_c_name(weight)}")
+            raise RuntimeError(
+                "expected m1 and m2 to have the same dtype, but got: "
+                f"{_c_name(input)} != {_c_name(weight)}"
+            )
         return
     if bias._data.dtype != w:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                           f"{_scalar_name(bias)} and {_scalar_name(weight)}")
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got "
+            f"{_scalar_name(bias)} and {_scalar_name(weight)}"
+        )
     if x != w:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
-                           f"{_scalar_name(input)} and {_scalar_name(weight)}")
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got "
+            f"{_scalar_name(input)} and {_scalar_name(weight)}"
+        )
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}
+_C_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
 
 
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                 "bool": "Bool"}
+_SCALAR_NAMES = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
 
 
 def _scalar_name(t: Tensor) -> str:

@@ -92,9 +92,15 @@ class BinaryCrossEntropyWithLogits(Op):
         return grad_x, grad_t, None, None, None
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
-                                     size_average=None, reduce=None, reduction: str = "mean",
-                                     pos_weight=None) -> Tensor:
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight=None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    pos_weight=None,
+) -> Tensor:
     """Sigmoid + BCE in one stable node (`BinaryCrossEntropyWithLogitsBackward0`)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if not isinstance(target, Tensor):
@@ -105,19 +111,30 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
         raise ValueError(
             f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})"
         )
-    if weight is None and pos_weight is None and reduction == "mean" and (
-            target._data.dtype == input._data.dtype and input._data.dtype.kind == "f"):
+    if (
+        weight is None
+        and pos_weight is None
+        and reduction == "mean"
+        and (target._data.dtype == input._data.dtype and input._data.dtype.kind == "f")
+    ):
         return BinaryCrossEntropyWithLogits.apply(input, target, None, None, reduction)
     if target._data.dtype.kind == "b":
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not "
+            "supported. Use the `^` or `logical_xor()` operator instead."
+        )
     if target._data.dtype.kind != "f":
-        raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                           f"{_TYPE_NAMES.get(target._data.dtype.name, target.dtype)}")
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type "
+            f"{_TYPE_NAMES.get(target._data.dtype.name, target.dtype)}"
+        )
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    if pos_weight is not None and input.ndim and pos_weight.ndim and (
-        pos_weight.shape[-1] not in (1, input.shape[-1])
+    if (
+        pos_weight is not None
+        and input.ndim
+        and pos_weight.ndim
+        and (pos_weight.shape[-1] not in (1, input.shape[-1]))
     ):
         raise RuntimeError(
             f"The size of tensor a ({pos_weight.shape[-1]}) must match the size of tensor b "
@@ -133,8 +150,10 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
             )
         shape = np.broadcast_shapes(extra.shape, input.shape)
         if shape != tuple(input.shape):
-            raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the "
-                               f"broadcast shape {list(shape)}")
+            raise RuntimeError(
+                f"output with shape {list(input.shape)} doesn't match the "
+                f"broadcast shape {list(shape)}"
+            )
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
@@ -145,6 +164,10 @@ def _legacy_reduction(size_average, reduce, reduction: str) -> str:
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     reduction = "none" if not reduce else "mean" if size_average else "sum"
-    warnings.warn("size_average and reduce args will be deprecated, please use "
-                  f"reduction='{reduction}' instead.", UserWarning, stacklevel=3)
+    warnings.warn(
+        "size_average and reduce args will be deprecated, please use "
+        f"reduction='{reduction}' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
     return reduction

@@ -44,8 +44,10 @@ class Bmm(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return (None if b is None else np.matmul(grad, b.swapaxes(-1, -2)),
-                None if a is None else np.matmul(a.swapaxes(-1, -2), grad))
+        return (
+            None if b is None else np.matmul(grad, b.swapaxes(-1, -2)),
+            None if a is None else np.matmul(a.swapaxes(-1, -2), grad),
+        )
 
 
 class Matmul(Op):
@@ -187,8 +189,8 @@ def matmul(input, other) -> Tensor:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: "
             f"[{_batch_size(a2)}, {a2.shape[-1]}] but got: [{_batch_size(b2)}, {b2.shape[-2]}]."
-            if da > 2 and db > 2 else
-            f"mat1 and mat2 shapes cannot be multiplied "
+            if da > 2 and db > 2
+            else f"mat1 and mat2 shapes cannot be multiplied "
             f"({_shape_str((_batch_size(a2), a2.shape[-1]))} and "
             f"{_shape_str(b2.shape[-2:])})"
         )

@@ -15,32 +15,45 @@ from ..tensor import Size, Tensor, _wrap_dim
 from ._support import broadcast_shape
 
 __all__ = [
-    "broadcast_shapes", "broadcast_tensors", "is_floating_point", "is_nonzero", "meshgrid",
-    "repeat_interleave", "take_along_dim",
+    "broadcast_shapes",
+    "broadcast_tensors",
+    "is_floating_point",
+    "is_nonzero",
+    "meshgrid",
+    "repeat_interleave",
+    "take_along_dim",
 ]
 
 
 def _new(fill):
-    def new(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False,
-            **kwargs) -> Tensor:
-        return fill(*size, dtype=dtype if dtype is not None else self.dtype,
-                    requires_grad=requires_grad)
+    def new(
+        self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False, **kwargs
+    ) -> Tensor:
+        return fill(
+            *size, dtype=dtype if dtype is not None else self.dtype, requires_grad=requires_grad
+        )
 
     return new
 
 
-def new_full(self: Tensor, size, fill_value, *, dtype=None, device=None,
-             requires_grad: bool = False) -> Tensor:
-    return creation.full(size, fill_value, dtype=dtype if dtype is not None else self.dtype,
-                         requires_grad=requires_grad)
+def new_full(
+    self: Tensor, size, fill_value, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
+    return creation.full(
+        size,
+        fill_value,
+        dtype=dtype if dtype is not None else self.dtype,
+        requires_grad=requires_grad,
+    )
 
 
 def new_tensor(self: Tensor, data, dtype=None, device=None, requires_grad: bool = False):
     """A copy of data with self's dtype unless `dtype` is given (torch.Tensor.new_tensor)."""
     if isinstance(data, Tensor):
         data = data.detach()
-    return creation.tensor(data, dtype=dtype if dtype is not None else self.dtype,
-                           requires_grad=requires_grad)
+    return creation.tensor(
+        data, dtype=dtype if dtype is not None else self.dtype, requires_grad=requires_grad
+    )
 
 
 def is_floating_point(input: Tensor) -> bool:
@@ -57,8 +70,7 @@ def is_nonzero(input: Tensor) -> bool:
 
 
 def broadcast_shapes(*shapes) -> Size:
-    return Size(broadcast_shape(*(tuple(s) if not isinstance(s, int) else (s,)
-                                  for s in shapes)))
+    return Size(broadcast_shape(*(tuple(s) if not isinstance(s, int) else (s,) for s in shapes)))
 
 
 def broadcast_tensors(*tensors) -> tuple:
@@ -75,13 +87,15 @@ def meshgrid(*tensors, indexing: str | None = None) -> tuple:
         tensors = tuple(tensors[0])
     indexing = indexing or "ij"
     if indexing not in ("ij", "xy"):
-        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
-                           f"received: {indexing}")
+        raise RuntimeError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
     tensors = [t.reshape(-1) if t.ndim == 0 else t for t in tensors]
     for t in tensors:
         if t.ndim != 1:
-            raise RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
-                               f"but got: {t}")
+            raise RuntimeError(
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}"
+            )
     if len({t._data.dtype for t in tensors}) > 1:
         raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     # 'xy' swaps the roles of the first two dims (cartesian instead of matrix indexing)
@@ -111,7 +125,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
         return x.index_select(axis, Tensor._wrap(index.astype(np.int64)))
     r = int(repeats.item() if isinstance(repeats, Tensor) else repeats)
     sizes = list(x.shape)
-    expanded = x.unsqueeze(axis + 1).expand(*sizes[:axis + 1], r, *sizes[axis + 1:])
+    expanded = x.unsqueeze(axis + 1).expand(*sizes[: axis + 1], r, *sizes[axis + 1 :])
     sizes[axis] *= r
     return expanded.reshape(sizes)
 

@@ -143,8 +143,11 @@ class _Pointwise(Op):
             grad_d = grad_d.astype(d.dtype, copy=False)
         if len(need) > 2 and need[2]:
             grad_w = ((loss - ctx.result) * scale).astype(weight.dtype, copy=False)
-        return (grad_d if need[0] else None), (None if grad_d is None or not need[1]
-                                               else -grad_d), grad_w
+        return (
+            (grad_d if need[0] else None),
+            (None if grad_d is None or not need[1] else -grad_d),
+            grad_w,
+        )
 
 
 class MseLoss(_Pointwise):
@@ -210,7 +213,7 @@ class SmoothingLoss(Op):
         ignored = target == ignore_index
         per = np.where(ignored, 0, per).astype(logp.dtype)
         kept = ~ignored
-        denom = (weight[target[kept]].sum() if weight is not None else kept.sum())
+        denom = weight[target[kept]].sum() if weight is not None else kept.sum()
         ctx.save_for_backward(kept, w)
         ctx.class_axis, ctx.reduction, ctx.denom = class_axis, reduction, denom
         if reduction == "none":
@@ -298,8 +301,7 @@ class KlDiv(Op):
     def backward(ctx, grad):
         x, t = ctx.saved
         need = ctx.needs_input_grad
-        scale = {"mean": grad / ctx.count, "batchmean": grad / ctx.batch}.get(ctx.reduction,
-                                                                              grad)
+        scale = {"mean": grad / ctx.count, "batchmean": grad / ctx.batch}.get(ctx.reduction, grad)
         grad_x = grad_t = None
         if ctx.log_target:
             et = np.exp(t)
@@ -313,5 +315,7 @@ class KlDiv(Op):
             if need[1]:
                 with np.errstate(divide="ignore", invalid="ignore"):  # nan at t = 0, as torch
                     grad_t = scale * (np.where(t == 0, np.nan, np.log(t) + 1) - x)
-        return (None if grad_x is None else grad_x.astype(x.dtype, copy=False),
-                None if grad_t is None else grad_t.astype(t.dtype, copy=False))
+        return (
+            None if grad_x is None else grad_x.astype(x.dtype, copy=False),
+            None if grad_t is None else grad_t.astype(t.dtype, copy=False),
+        )

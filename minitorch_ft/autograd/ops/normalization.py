@@ -185,8 +185,9 @@ class NativeGroupNorm(Op):
         n, c = x.shape[0], x.shape[1]
         grouped = x.reshape(n, groups, -1)
         centered = grouped - grouped.mean(axis=-1, keepdims=True)
-        rstd = (1.0 / np.sqrt((centered * centered).mean(axis=-1, keepdims=True) + eps)
-                ).astype(x.dtype)
+        rstd = (1.0 / np.sqrt((centered * centered).mean(axis=-1, keepdims=True) + eps)).astype(
+            x.dtype
+        )
         xhat = (centered * rstd).reshape(x.shape)
         shape = (1, c) + (1,) * (x.ndim - 2)
         out = xhat * weight.reshape(shape) if weight is not None else xhat
@@ -206,9 +207,9 @@ class NativeGroupNorm(Op):
         if need[0]:
             shape = (1, c) + (1,) * (grad.ndim - 2)
             gxhat = grad * weight.reshape(shape) if weight is not None else grad
-            grad_x = _normalized_grad(gxhat.reshape(n, ctx.groups, -1),
-                                      xhat.reshape(n, ctx.groups, -1), rstd, -1
-                                      ).reshape(grad.shape)
+            grad_x = _normalized_grad(
+                gxhat.reshape(n, ctx.groups, -1), xhat.reshape(n, ctx.groups, -1), rstd, -1
+            ).reshape(grad.shape)
         if need[1]:
             grad_w = (grad * xhat).sum(axis=axes)
         if need[2]:

@@ -42,8 +42,10 @@ class ConstantPadNd(Op):
             src[axis] = slice(max(-lo, 0), n - max(-hi, 0))
             dst[axis] = slice(max(lo, 0), max(lo, 0) + max(n - max(-lo, 0) - max(-hi, 0), 0))
         if min(out_shape, default=1) < 0:
-            raise RuntimeError(f"The input size {x.shape}, plus negative padding {pad} "
-                               "resulted in a negative output size")
+            raise RuntimeError(
+                f"The input size {x.shape}, plus negative padding {pad} "
+                "resulted in a negative output size"
+            )
         out = np.full(out_shape, value, dtype=x.dtype)
         out[tuple(dst)] = x[tuple(src)]
         ctx.slices = (tuple(src), tuple(dst))
@@ -63,8 +65,9 @@ class GatherPad(Op):
 
     @staticmethod
     def forward(ctx, x, *, pad, mode):
-        maps = [(axis, _index_map(x.shape[axis], lo, hi, mode))
-                for axis, lo, hi in _pairs(pad, x.ndim)]
+        maps = [
+            (axis, _index_map(x.shape[axis], lo, hi, mode)) for axis, lo, hi in _pairs(pad, x.ndim)
+        ]
         out = x
         for axis, idx in maps:
             out = np.take(out, idx, axis=axis)

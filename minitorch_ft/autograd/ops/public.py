@@ -29,4 +29,5 @@ from .misc import *  # noqa: F403
 from .reduce import *  # noqa: F403
 from .scan import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .slicing import *  # noqa: F403
 from .sorting import *  # noqa: F403

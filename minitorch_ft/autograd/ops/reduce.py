@@ -18,14 +18,30 @@ from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 
 __all__ = [
-    "all", "any", "count_nonzero", "cumsum", "logsumexp", "mean", "norm", "prod", "std",
-    "sum", "var",
+    "all",
+    "any",
+    "count_nonzero",
+    "cumsum",
+    "logsumexp",
+    "mean",
+    "norm",
+    "prod",
+    "std",
+    "sum",
+    "var",
 ]
 
 # PyTorch's scalar-type names, used in its dtype error messages.
 SCALAR_NAMES = {
-    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-    "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double",
+    "bool": "Bool",
+    "uint8": "Byte",
+    "int8": "Char",
+    "int16": "Short",
+    "int32": "Int",
+    "int64": "Long",
+    "float16": "Half",
+    "float32": "Float",
+    "float64": "Double",
 }
 
 _NO_DIM = object()  # `sum()` and `sum(dim=None)` record different nodes in PyTorch
@@ -121,8 +137,7 @@ class MeanDim(Mean):
     grad_fn_name = "MeanBackward1"
 
 
-def sum(input: Tensor, dim=_NO_DIM, keepdim: bool = False, *, dtype=None,
-        axis=None) -> Tensor:
+def sum(input: Tensor, dim=_NO_DIM, keepdim: bool = False, *, dtype=None, axis=None) -> Tensor:
     """Sum of elements over `dim` (all when None); ints and bools give int64."""
     if axis is not None:
         dim = axis
@@ -137,8 +152,11 @@ def mean(input: Tensor, dim=_NO_DIM, keepdim: bool = False, *, dtype=None, axis=
     if axis is not None:
         dim = axis
     input = _cast(input, dtype)
-    _require_float(input, "mean(): could not infer output dtype. Input dtype must be either "
-                          "a floating point or complex dtype. Got: {}")
+    _require_float(
+        input,
+        "mean(): could not infer output dtype. Input dtype must be either "
+        "a floating point or complex dtype. Got: {}",
+    )
     op = Mean if dim is _NO_DIM else MeanDim
     axes = reduce_axes(None if dim is _NO_DIM else dim, input.ndim)
     return op.apply(input, axes=axes, keepdim=keepdim)
@@ -154,15 +172,17 @@ class Var(Op):
         ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, divisor
         ctx.save_for_backward(centered)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.sum(centered * centered, axis=axes, keepdims=keepdim) / divisor,
-                              a.dtype)
+            return np.asarray(
+                np.sum(centered * centered, axis=axes, keepdims=keepdim) / divisor, a.dtype
+            )
 
     @staticmethod
     def backward(ctx, grad):
         (centered,) = ctx.saved
         with np.errstate(divide="ignore", invalid="ignore"):
             return expand_reduced(grad, ctx.axes, ctx.keepdim, centered.shape) * (
-                centered * 2 / ctx.divisor)
+                centered * 2 / ctx.divisor
+            )
 
 
 class Std(Op):
@@ -198,20 +218,23 @@ def _var_args(name: str, input: Tensor, dim, unbiased, correction):
         warnings.warn(
             f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than "
             "the reduction factor (input numel divided by output numel).",
-            UserWarning, stacklevel=3,
+            UserWarning,
+            stacklevel=3,
         )
     return axes, correction
 
 
-def var(input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction=None) -> Tensor:
+def var(
+    input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = False, *, correction=None
+) -> Tensor:
     """Variance over `dim` with Bessel's correction by default (`correction=1`)."""
     axes, correction = _var_args("var", input, dim, unbiased, correction)
     return Var.apply(input, axes=axes, keepdim=keepdim, correction=correction)
 
 
-def std(input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction=None) -> Tensor:
+def std(
+    input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = False, *, correction=None
+) -> Tensor:
     """Standard deviation over `dim` with Bessel's correction by default."""
     axes, correction = _var_args("std", input, dim, unbiased, correction)
     return Std.apply(input, axes=axes, keepdim=keepdim, correction=correction)
@@ -241,8 +264,9 @@ class Logsumexp(Op):
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over `dim`, without overflow; integers compute in float."""
     if dim is None:
-        raise TypeError("logsumexp(): argument 'dim' (position 1) must be tuple of ints, "
-                        "not NoneType")
+        raise TypeError(
+            "logsumexp(): argument 'dim' (position 1) must be tuple of ints, not NoneType"
+        )
     if input._data.dtype.kind != "f":
         input = input.to(dtypes.get_default_dtype())
     return Logsumexp.apply(input, axes=reduce_axes(dim, input.ndim), keepdim=keepdim)
@@ -346,7 +370,7 @@ class Norm(Op):
             out = np.sum(mag != 0, axis=axes, keepdims=True).astype(a.dtype)
         else:
             with np.errstate(divide="ignore"):
-                out = np.sum(mag ** p, axis=axes, keepdims=True) ** (1 / p)
+                out = np.sum(mag**p, axis=axes, keepdims=True) ** (1 / p)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         ctx.save_for_backward(a, out)
         out = np.asarray(out, a.dtype)
@@ -376,8 +400,9 @@ class Norm(Op):
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """The vector p-norm over `dim` (all elements by default); 'fro' is the 2-norm."""
     if isinstance(dim, (tuple, list)) and len(dim) > 2 and p in ("fro", None):
-        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
-                           + " ".join(str(d) for d in dim))
+        raise RuntimeError(
+            "linalg.matrix_norm: dim must be a 2-tuple. Got " + " ".join(str(d) for d in dim)
+        )
     if isinstance(p, str):
         if p != "fro":
             raise NotImplementedError(f"norm with p='{p}' is not supported by minitorch_ft")
@@ -385,8 +410,9 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
     elif p is None:
         p = 2
     input = _cast(input, dtype)
-    _require_float(input, "linalg.vector_norm: Expected a floating point or complex tensor as "
-                          "input. Got {}")
+    _require_float(
+        input, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}"
+    )
     return Norm.apply(input, p=float(p), axes=reduce_axes(dim, input.ndim), keepdim=keepdim)
 
 

@@ -330,8 +330,19 @@ def frac(input: Tensor) -> Tensor:
 
 fix, sgn = trunc, sign
 
-__all__ = ["ceil", "fix", "floor", "floor_divide", "fmod", "frac", "remainder", "round", "sgn",
-           "sign", "trunc"]
+__all__ = [
+    "ceil",
+    "fix",
+    "floor",
+    "floor_divide",
+    "fmod",
+    "frac",
+    "remainder",
+    "round",
+    "sgn",
+    "sign",
+    "trunc",
+]
 
 for _name in __all__:
     setattr(Tensor, _name, globals()[_name])

@@ -125,20 +125,26 @@ class _MeanOfStd(Mean):
     grad_fn_name = "StdMeanBackward0"
 
 
-def var_mean(input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = False, *,
-             correction=None) -> tuple:
+def var_mean(
+    input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = False, *, correction=None
+) -> tuple:
     """(var, mean) over `dim`, as torch.var_mean."""
     axes, correction = _var_args("var_mean", input, dim, unbiased, correction)
-    return (_VarOfPair.apply(input, axes=axes, keepdim=keepdim, correction=correction),
-            _MeanOfVar.apply(input, axes=axes, keepdim=keepdim))
+    return (
+        _VarOfPair.apply(input, axes=axes, keepdim=keepdim, correction=correction),
+        _MeanOfVar.apply(input, axes=axes, keepdim=keepdim),
+    )
 
 
-def std_mean(input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = False, *,
-             correction=None) -> tuple:
+def std_mean(
+    input: Tensor, dim=None, unbiased: bool | None = None, keepdim: bool = False, *, correction=None
+) -> tuple:
     """(std, mean) over `dim`, as torch.std_mean."""
     axes, correction = _var_args("std_mean", input, dim, unbiased, correction)
-    return (_StdOfPair.apply(input, axes=axes, keepdim=keepdim, correction=correction),
-            _MeanOfStd.apply(input, axes=axes, keepdim=keepdim))
+    return (
+        _StdOfPair.apply(input, axes=axes, keepdim=keepdim, correction=correction),
+        _MeanOfStd.apply(input, axes=axes, keepdim=keepdim),
+    )
 
 
 class Nansum(Sum):
@@ -165,8 +171,10 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean of the non-NaN elements (torch composes nansum / count)."""
     if input._data.dtype.kind != "f":
-        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
-                           f"but got {type_name(input._data.dtype)}")
+        raise RuntimeError(
+            "nanmean(): expected input to have floating point or complex dtype "
+            f"but got {type_name(input._data.dtype)}"
+        )
     count = (~np.isnan(input._data)).sum(axis=reduce_axes(dim, input.ndim), keepdims=keepdim)
     return nansum(input, dim, keepdim) / Tensor._wrap(np.asarray(count, input._data.dtype))
 

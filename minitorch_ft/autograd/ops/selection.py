@@ -78,7 +78,11 @@ class ClampTensor(Op):
         # torch: lo wins only when lo < hi; hi when a > hi or the bounds cross
         to_lo = (a < lo) & (lo < hi)
         to_hi = (a > hi) | (hi < lo)
-        return np.where(inside, grad, zero), np.where(to_lo, grad, zero), np.where(to_hi, grad, zero)
+        return (
+            np.where(inside, grad, zero),
+            np.where(to_lo, grad, zero),
+            np.where(to_hi, grad, zero),
+        )
 
 
 class ClampMinTensor(ClampTensor):
@@ -166,8 +170,11 @@ class Where(Op):
         (cond,) = ctx.saved
         zero = np.zeros((), grad.dtype)
         need_a, need_b = ctx.needs_input_grad[1:3]
-        return (None, np.where(cond, grad, zero) if need_a else None,
-                np.where(cond, zero, grad) if need_b else None)
+        return (
+            None,
+            np.where(cond, grad, zero) if need_a else None,
+            np.where(cond, zero, grad) if need_b else None,
+        )
 
 
 def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
@@ -190,8 +197,11 @@ def _clamp(input, lo, hi, scalar_op, tensor_op, name: str) -> Tensor:
     bounds = [b for b in (lo, hi) if b is not None]
     result = dtypes.result_np_dtype(input, *bounds)
     if result.kind == "b" and all(is_scalar(b) for b in bounds):
-        kernel = "clamp" if lo is not None and hi is not None else (
-            "clamp_min" if hi is None else "clamp_max")
+        kernel = (
+            "clamp"
+            if lo is not None and hi is not None
+            else ("clamp_min" if hi is None else "clamp_max")
+        )
         raise NotImplementedError(f"\"{kernel}_scalar_cpu\" not implemented for 'Bool'")
     a = input if result == input._data.dtype else input.to(result)
     if all(is_scalar(b) for b in bounds):
@@ -257,8 +267,7 @@ def where(condition: Tensor, input=None, other=None):
 
 clip = clamp
 
-__all__ = ["clamp", "clamp_max", "clamp_min", "clip", "fmax", "fmin", "maximum", "minimum",
-           "where"]
+__all__ = ["clamp", "clamp_max", "clamp_min", "clip", "fmax", "fmin", "maximum", "minimum", "where"]
 
 
 def _where_method(self: Tensor, condition: Tensor, other) -> Tensor:

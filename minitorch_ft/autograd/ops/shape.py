@@ -18,8 +18,19 @@ from ..tensor import Tensor, _wrap_dim
 from .conversion import Clone
 
 __all__ = [
-    "broadcast_to", "flatten", "movedim", "moveaxis", "narrow", "permute", "reshape",
-    "select", "squeeze", "swapaxes", "swapdims", "t", "transpose", "unflatten", "unsqueeze",
+    "broadcast_to",
+    "flatten",
+    "movedim",
+    "moveaxis",
+    "permute",
+    "reshape",
+    "squeeze",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "transpose",
+    "unflatten",
+    "unsqueeze",
 ]
 
 
@@ -56,7 +67,7 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
                 "unspecified dimension size -1 can be any value and is ambiguous"
             )
     elif numel % known == 0:
-        return shape[:infer_at] + (numel // known,) + shape[infer_at + 1:]
+        return shape[:infer_at] + (numel // known,) + shape[infer_at + 1 :]
     raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
 
 
@@ -132,7 +143,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if start == end:
         return input
     shape = input.shape
-    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
+    return reshape(input, shape[:start] + (-1,) + shape[end + 1 :])
 
 
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
@@ -148,7 +159,7 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
             f"{dim} ({size}) in the input tensor"
         ) from None
     shape = input.shape
-    return reshape(input, shape[:axis] + inner + shape[axis + 1:])
+    return reshape(input, shape[:axis] + inner + shape[axis + 1 :])
 
 
 class Transpose(Op):
@@ -179,8 +190,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 def t(input: Tensor) -> Tensor:
     """Transpose a matrix; 0-d and 1-d tensors pass through (PyTorch's `t`)."""
     if input.ndim > 2:
-        raise RuntimeError(
-            f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return T.apply(input, dim0=0, dim1=input.ndim - 1 if input.ndim else 0)
 
 
@@ -234,17 +244,20 @@ def movedim(input: Tensor, source, destination) -> Tensor:
 
 def _matrix_transpose(input: Tensor) -> Tensor:
     if input.ndim < 2:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
-                           f"Got {input.ndim}-D tensor.")
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. "
+            f"Got {input.ndim}-D tensor."
+        )
     return transpose(input, -2, -1)
 
 
 def _conj_transpose(input: Tensor) -> Tensor:
     if input.ndim != 2:
-        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
-                           f"{input.ndim}-D tensor."
-                           + (" For batches of matrices, consider using tensor.mH"
-                              if input.ndim > 2 else ""))
+        raise RuntimeError(
+            "tensor.H is only supported on matrices (2-D tensors). Got "
+            f"{input.ndim}-D tensor."
+            + (" For batches of matrices, consider using tensor.mH" if input.ndim > 2 else "")
+        )
     return transpose(input, 0, 1)
 
 
@@ -254,7 +267,9 @@ def _reverse_dims(input: Tensor) -> Tensor:
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
             "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
-            "to reverse the dimensions of a tensor.", UserWarning, stacklevel=2,
+            "to reverse the dimensions of a tensor.",
+            UserWarning,
+            stacklevel=2,
         )
     return Permute.apply(input, dims=tuple(range(input.ndim - 1, -1, -1)))
 
@@ -288,8 +303,10 @@ def expand(input: Tensor, *sizes) -> Tensor:
     for i, s in enumerate(sizes):
         if i < lead:
             if s < 0:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
-                                   f"leading, non-existing dimension {i}")
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) isn't allowed in a "
+                    f"leading, non-existing dimension {i}"
+                )
             target.append(s)
             continue
         old = shape[i - lead]
@@ -389,41 +406,6 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
     return SqueezeDim.apply(input, (axis,) if input.ndim else ())
 
 
-class Select(Op):
-    """Pick one index along a dim (a view); d/da = g placed at that index, zeros elsewhere."""
-
-    is_view = True
-
-    @staticmethod
-    def forward(ctx, a, dim, index):
-        # The trailing Ellipsis keeps a 0-d result a view rather than a numpy scalar copy.
-        ctx.key = key = (slice(None),) * dim + (index, Ellipsis)
-        return a[key] if a.ndim else a.view()
-
-    @staticmethod
-    def backward(ctx, grad):
-        out = np.zeros(ctx._shapes[0], grad.dtype)
-        out[ctx.key] = grad
-        return out
-
-
-class Slice(Op):
-    """A strided range along a dim (a view); d/da = g placed in that range, zeros elsewhere."""
-
-    is_view = True
-
-    @staticmethod
-    def forward(ctx, a, dim, start, stop, step):
-        ctx.key = key = (slice(None),) * dim + (slice(start, stop, step),)
-        return a[key]
-
-    @staticmethod
-    def backward(ctx, grad):
-        out = np.zeros(ctx._shapes[0], grad.dtype)
-        out[ctx.key] = grad
-        return out
-
-
 class Alias(Op):
     """The same data under a new tensor (`x[...]`, `x[:, :]`); d/da = g."""
 
@@ -436,37 +418,6 @@ class Alias(Op):
     @staticmethod
     def backward(ctx, grad):
         return grad
-
-
-def select(input: Tensor, dim: int, index: int) -> Tensor:
-    """The slice at `index` along `dim`, with that dim removed (a view)."""
-    if input.ndim == 0:
-        raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    axis = _wrap_dim(dim, input.ndim)
-    size = input.shape[axis]
-    if not -size <= index < size:
-        raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{_fmt(input.shape)} at dimension {axis}")
-    return Select.apply(input, dim=axis, index=index % size)
-
-
-def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
-    """Elements start..start+length along `dim` (a view)."""
-    if input.ndim == 0:
-        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    axis = _wrap_dim(dim, input.ndim)
-    size = input.shape[axis]
-    start = operator.index(start)
-    if not -size <= start <= size:
-        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
-                         f"but got {start})")
-    if length < 0:
-        raise RuntimeError("narrow(): length must be non-negative.")
-    start = start + size if start < 0 else start
-    if start + length > size:
-        raise RuntimeError(
-            f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return Slice.apply(input, dim=axis, start=start, stop=start + length, step=1)
 
 
 swapaxes = swapdims = transpose
@@ -492,5 +443,3 @@ Tensor.broadcast_to = broadcast_to
 Tensor.contiguous = contiguous
 Tensor.unsqueeze = unsqueeze
 Tensor.squeeze = squeeze
-Tensor.select = select
-Tensor.narrow = narrow

@@ -20,8 +20,19 @@ from ._support import check_tensor
 from .extrema import return_type
 
 __all__ = [
-    "argsort", "bincount", "bucketize", "isin", "kthvalue", "median", "mode", "msort",
-    "nanmedian", "searchsorted", "sort", "topk", "unique",
+    "argsort",
+    "bincount",
+    "bucketize",
+    "isin",
+    "kthvalue",
+    "median",
+    "mode",
+    "msort",
+    "nanmedian",
+    "searchsorted",
+    "sort",
+    "topk",
+    "unique",
 ]
 
 
@@ -49,8 +60,9 @@ def _picker(name: str) -> type:
     return type(f"{name}Pick", (_Pick,), {"grad_fn_name": f"{name}Backward0"})
 
 
-_SortPick, _TopkPick, _KthPick, _ModePick = (_picker(n) for n in ("Sort", "Topk", "Kthvalue",
-                                                                   "Mode"))
+_SortPick, _TopkPick, _KthPick, _ModePick = (
+    _picker(n) for n in ("Sort", "Topk", "Kthvalue", "Mode")
+)
 _MedianPick = type("MedianPick", (_Pick,), {"grad_fn_name": "MedianBackward1"})
 _MedianAllPick = type("MedianAllPick", (_Pick,), {"grad_fn_name": "MedianBackward0"})
 
@@ -88,8 +100,9 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
     return out
 
 
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,
-            stable: bool = False) -> Tensor:
+def argsort(
+    input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False
+) -> Tensor:
     """Indices that sort `input` along `dim` (int64, never requires grad)."""
     check_tensor(input, "argsort")
     a, axis = _axis(input, dim)
@@ -153,8 +166,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     check_tensor(input, "kthvalue")
     a, axis = _axis(input, dim)
     if not 1 <= k <= a.shape[axis]:
-        raise RuntimeError(
-            f"kthvalue(): selected number k out of range for dimension {axis}")
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
     return _nth(input, dim, keepdim, lambda n: k - 1, _KthPick, "kthvalue")
 
 
@@ -176,13 +188,19 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     return out
 
 
-def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
-           return_counts: bool = False, dim=None):
+def unique(
+    input: Tensor,
+    sorted: bool = True,
+    return_inverse: bool = False,  # noqa: A002
+    return_counts: bool = False,
+    dim=None,
+):
     """Distinct elements (sorted), optionally with inverse indices and counts."""
     check_tensor(input, "unique")
     axis = None if dim is None else _wrap_dim(dim, input.ndim)
-    values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True,
-                                        axis=axis)
+    values, inverse, counts = np.unique(
+        input._data, return_inverse=True, return_counts=True, axis=axis
+    )
     out = [Tensor._wrap(values)]
     if return_inverse:
         shape = input.shape if axis is None else (input.shape[axis],)
@@ -192,8 +210,15 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     return out[0] if len(out) == 1 else tuple(out)
 
 
-def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, right: bool = False,
-                 side=None, sorter=None) -> Tensor:
+def searchsorted(
+    sorted_sequence: Tensor,
+    input,
+    *,
+    out_int32: bool = False,
+    right: bool = False,
+    side=None,
+    sorter=None,
+) -> Tensor:
     """Insertion indices of `input` into the (last dim of) `sorted_sequence`."""
     side = side or ("right" if right else "left")
     seq = sorted_sequence._data
@@ -205,8 +230,9 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
     else:
         flat_seq = seq.reshape(-1, seq.shape[-1])
         flat_val = values.reshape(flat_seq.shape[0], -1)
-        out = np.stack([np.searchsorted(s, v, side=side) for s, v in zip(flat_seq, flat_val,
-                                                                          strict=True)])
+        out = np.stack(
+            [np.searchsorted(s, v, side=side) for s, v in zip(flat_seq, flat_val, strict=True)]
+        )
         out = out.reshape(values.shape)
     return Tensor._wrap(np.asarray(out, np.int32 if out_int32 else np.int64))
 
@@ -238,6 +264,17 @@ def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool =
     return Tensor._wrap(np.isin(a, b, invert=invert))
 
 
-for _name in ("argsort", "bincount", "isin", "kthvalue", "median", "mode", "msort", "nanmedian",
-              "sort", "topk", "unique"):
+for _name in (
+    "argsort",
+    "bincount",
+    "isin",
+    "kthvalue",
+    "median",
+    "mode",
+    "msort",
+    "nanmedian",
+    "sort",
+    "topk",
+    "unique",
+):
     setattr(Tensor, _name, globals()[_name])

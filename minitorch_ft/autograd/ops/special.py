@@ -171,8 +171,9 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
     return Hypot.apply(a, b, dtype=dtype)
 
 
-def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
-               neginf: float | None = None) -> Tensor:
+def nan_to_num(
+    input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+) -> Tensor:
     """nan -> `nan`, +-inf -> `posinf`/`neginf` (default: the dtype's largest finite values)."""
     check_tensor(input, "nan_to_num")
     if input._data.dtype.kind != "f":

@@ -15,8 +15,13 @@ class CosineAnnealingLR(LRScheduler):
     the restart branch reads `base_lrs`, so a group added later raises there, like torch.
     """
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        T_max: int,
+        eta_min: float = 0.0,  # noqa: N803
+        last_epoch: int = -1,
+    ) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
@@ -27,21 +32,29 @@ class CosineAnnealingLR(LRScheduler):
         if self._is_initial:
             return group_values(self.optimizer, "lr")
         if self._step_count == 1 and self.last_epoch > 0:  # resumed with last_epoch given
-            return [self.eta_min + (base_lr - self.eta_min)
-                    * (1 + math.cos(self.last_epoch * math.pi / self.T_max)) / 2
-                    for base_lr, _ in zip(self.base_lrs, groups, strict=True)]
+            return [
+                self.eta_min
+                + (base_lr - self.eta_min)
+                * (1 + math.cos(self.last_epoch * math.pi / self.T_max))
+                / 2
+                for base_lr, _ in zip(self.base_lrs, groups, strict=True)
+            ]
         if (self.last_epoch - 1 - self.T_max) % (2 * self.T_max) == 0:
-            return [group["lr"] + (base_lr - self.eta_min)
-                    * (1 - math.cos(math.pi / self.T_max)) / 2
-                    for base_lr, group in zip(self.base_lrs, groups, strict=True)]
-        ratio = ((1 + math.cos(math.pi * self.last_epoch / self.T_max))
-                 / (1 + math.cos(math.pi * (self.last_epoch - 1) / self.T_max)))
+            return [
+                group["lr"] + (base_lr - self.eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
+                for base_lr, group in zip(self.base_lrs, groups, strict=True)
+            ]
+        ratio = (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / (
+            1 + math.cos(math.pi * (self.last_epoch - 1) / self.T_max)
+        )
         return [ratio * (group["lr"] - self.eta_min) + self.eta_min for group in groups]
 
     def _get_closed_form_lr(self) -> list:
-        return [self.eta_min + (base_lr - self.eta_min)
-                * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
-                for base_lr in self.base_lrs]
+        return [
+            self.eta_min
+            + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+            for base_lr in self.base_lrs
+        ]
 
 
 class OneCycleLR(LRScheduler):
@@ -51,14 +64,23 @@ class OneCycleLR(LRScheduler):
     a group added later lacks them, so stepping raises KeyError('initial_lr') as in torch.
     """
 
-    def __init__(self, optimizer: Optimizer, max_lr: float | list[float],
-                 total_steps: int | None = None, epochs: int | None = None,
-                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
-                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
-                 base_momentum: float | list[float] = 0.85,
-                 max_momentum: float | list[float] = 0.95, div_factor: float = 25.0,
-                 final_div_factor: float = 1e4, three_phase: bool = False,
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        max_lr: float | list[float],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] = 0.85,
+        max_momentum: float | list[float] = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -68,8 +90,7 @@ class OneCycleLR(LRScheduler):
             raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(
-                "anneal_strategy must be one of 'cos' or 'linear', instead got "
-                f"{anneal_strategy}"
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
             )
         self._anneal_func_type = anneal_strategy
         max_lrs = per_group("max_lr", optimizer, max_lr)
@@ -82,8 +103,7 @@ class OneCycleLR(LRScheduler):
         if cycle_momentum:
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
                 raise ValueError(
-                    "optimizer must support momentum or beta1 with `cycle_momentum` option "
-                    "enabled"
+                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
                 )
             self.use_beta1 = "betas" in optimizer.defaults
             tops = per_group("max_momentum", optimizer, max_momentum)
@@ -122,11 +142,14 @@ class OneCycleLR(LRScheduler):
                 end_step = phase["end_step"]
                 if step_num <= end_step or i == last:
                     pct = (step_num - start_step) / (end_step - start_step)
-                    lrs.append(self._anneal(group[phase["start_lr"]], group[phase["end_lr"]],
-                                            pct))
+                    lrs.append(self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
                     if self.cycle_momentum:
-                        self._set_momentum(group, self._anneal(
-                            group[phase["start_momentum"]], group[phase["end_momentum"]], pct))
+                        self._set_momentum(
+                            group,
+                            self._anneal(
+                                group[phase["start_momentum"]], group[phase["end_momentum"]], pct
+                            ),
+                        )
                     break
                 start_step = phase["end_step"]
         return lrs
@@ -150,15 +173,29 @@ def _total_steps(total_steps, epochs, steps_per_epoch) -> int:
 
 def _phases(total: int, pct_start: float, three_phase: bool) -> list[dict]:
     """The (end_step, start/end keys) table OneCycleLR interpolates through."""
-    def phase(end_step, start_lr, end_lr, start_m, end_m):
-        return {"end_step": end_step, "start_lr": start_lr, "end_lr": end_lr,
-                "start_momentum": start_m, "end_momentum": end_m}
 
-    warm = phase(float(pct_start * total) - 1, "initial_lr", "max_lr",
-                 "max_momentum", "base_momentum")
+    def phase(end_step, start_lr, end_lr, start_m, end_m):
+        return {
+            "end_step": end_step,
+            "start_lr": start_lr,
+            "end_lr": end_lr,
+            "start_momentum": start_m,
+            "end_momentum": end_m,
+        }
+
+    warm = phase(
+        float(pct_start * total) - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"
+    )
     if three_phase:
-        return [warm,
-                phase(float(2 * pct_start * total) - 2, "max_lr", "initial_lr",
-                      "base_momentum", "max_momentum"),
-                phase(total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+        return [
+            warm,
+            phase(
+                float(2 * pct_start * total) - 2,
+                "max_lr",
+                "initial_lr",
+                "base_momentum",
+                "max_momentum",
+            ),
+            phase(total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
+        ]
     return [warm, phase(total - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]

@@ -38,9 +38,7 @@ def group_values(optimizer: Optimizer, key: str) -> list:
 def set_group_value(group: dict, key: str, value) -> None:
     """Write a scheduled value; a tensor lr is filled in place, like torch."""
     if isinstance(group[key], Tensor):
-        group[key]._data[...] = np.asarray(
-            value._data if isinstance(value, Tensor) else value
-        )
+        group[key]._data[...] = np.asarray(value._data if isinstance(value, Tensor) else value)
     else:
         group[key] = value
 

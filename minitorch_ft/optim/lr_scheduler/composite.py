@@ -47,8 +47,13 @@ class _Composite(LRScheduler):
 class SequentialLR(_Composite):
     """Run `schedulers[i]` between milestones; at a milestone the next one restarts at epoch 0."""
 
-    def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler],
-                 milestones: list[int], last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedulers: list[LRScheduler],
+        milestones: list[int],
+        last_epoch: int = -1,
+    ) -> None:
         kind = self.__class__.__name__
         if len(schedulers) < 1:
             raise ValueError(f"{kind} expects at least one scheduler, but got no scheduler.")
