@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from ..autograd.dtypes import SCALAR_TYPE_NAMES
 from ..autograd.ops import nn_losses as _losses
 from ..autograd.ops.loss import _legacy_reduction, binary_cross_entropy_with_logits
 from ..autograd.tensor import Tensor
@@ -30,18 +31,6 @@ __all__ = [
 ]
 
 _WEIGHTED_NAMES = {"none": "MulBackward0", "sum": "SumBackward0", "mean": "DivBackward0"}
-_SCALAR_NAMES = {
-    "Float": "float32",
-    "Double": "float64",
-    "Half": "float16",
-    "Long": "int64",
-    "Int": "int32",
-    "Short": "int16",
-    "Char": "int8",
-    "Byte": "uint8",
-    "Bool": "bool",
-}
-_SCALAR_OF = {v: k for k, v in _SCALAR_NAMES.items()}
 
 
 def _reduction(size_average, reduce, reduction: str) -> str:
@@ -63,7 +52,7 @@ def _warn_size(input: Tensor, target: Tensor) -> None:
 
 
 def _scalar(t: Tensor) -> str:
-    return _SCALAR_OF.get(t._data.dtype.name, t._data.dtype.name)
+    return SCALAR_TYPE_NAMES.get(t._data.dtype.name, t._data.dtype.name)
 
 
 def _promote(input: Tensor, target: Tensor, kind: str, reduction: str) -> tuple:

@@ -11,22 +11,10 @@ from ..tensor import Tensor
 # Use it as a decorator only: one errstate object cannot be entered twice with `with`.
 quiet = np.errstate(all="ignore")
 
-_TYPE_NAMES = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
 
 def type_name(np_dtype: np.dtype) -> str:
     """PyTorch's scalar type name of a numpy dtype ('Float', 'Long', ...), used in errors."""
-    return _TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
+    return dtypes.SCALAR_TYPE_NAMES.get(np.dtype(np_dtype).name, str(np_dtype))
 
 
 def check_tensor(value, fn: str, arg: str = "input", position: int = 1) -> Tensor:

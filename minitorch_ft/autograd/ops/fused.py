@@ -7,23 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..dtypes import CPP_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import as_tensor, is_scalar
 from ._support import broadcast_shape, check_tensor, quiet, type_name
-
-# The C++ type names torch's lerp uses in its dtype-mismatch message.
-_C_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
 
 
 def _cast(arrays, dtype):
@@ -135,8 +123,8 @@ def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     check_tensor(end, "lerp", "end", 2)
     if input._data.dtype != end._data.dtype:
         raise RuntimeError(
-            f"expected dtype {_C_NAMES[input.dtype.name]} for `end` but got dtype "
-            f"{_C_NAMES[end.dtype.name]}"
+            f"expected dtype {CPP_TYPE_NAMES[input.dtype.name]} for `end` but got dtype "
+            f"{CPP_TYPE_NAMES[end.dtype.name]}"
         )
     if input._data.dtype.kind != "f":
         raise NotImplementedError(

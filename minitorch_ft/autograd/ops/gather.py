@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import CPP_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from .indexing import in_place
@@ -23,18 +24,6 @@ __all__ = [
     "scatter_add",
     "take",
 ]
-
-# The C++ type names PyTorch's masked_fill error prints.
-_CPP_NAMES = {
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-}
 
 
 def _fmt(shape) -> str:
@@ -242,7 +231,7 @@ def _fill_args(input: Tensor, mask: Tensor, value):
     if mask._data.dtype != np.bool_:
         raise RuntimeError(
             "masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{_CPP_NAMES.get(mask._data.dtype.name, mask._data.dtype.name)}"
+            f"{CPP_TYPE_NAMES.get(mask._data.dtype.name, mask._data.dtype.name)}"
         )
     if isinstance(value, Tensor):
         if value.ndim:

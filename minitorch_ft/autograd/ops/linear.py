@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import CPP_TYPE_NAMES, SCALAR_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor
 
@@ -143,35 +144,9 @@ def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
         )
 
 
-_C_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
-
-
-_SCALAR_NAMES = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def _scalar_name(t: Tensor) -> str:
-    return _SCALAR_NAMES.get(t._data.dtype.name, t._data.dtype.name)
+    return SCALAR_TYPE_NAMES.get(t._data.dtype.name, t._data.dtype.name)
 
 
 def _c_name(t: Tensor) -> str:
-    return _C_NAMES.get(t._data.dtype.name, t._data.dtype.name)
+    return CPP_TYPE_NAMES.get(t._data.dtype.name, t._data.dtype.name)

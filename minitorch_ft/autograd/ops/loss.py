@@ -13,11 +13,11 @@ import warnings
 import numpy as np
 
 from .. import grad_mode
+from ..dtypes import SCALAR_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor
 
 _REDUCTIONS = ("none", "mean", "sum")
-_TYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte"}
 
 
 def _softplus_neg(x: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
@@ -126,7 +126,7 @@ def binary_cross_entropy_with_logits(
     if target._data.dtype.kind != "f":
         raise RuntimeError(
             f"result type Float can't be cast to the desired output type "
-            f"{_TYPE_NAMES.get(target._data.dtype.name, target.dtype)}"
+            f"{SCALAR_TYPE_NAMES.get(target._data.dtype.name, target.dtype)}"
         )
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
