@@ -11,6 +11,23 @@ from .module import Module
 from .parameter import empty_parameter
 
 
+def _register_affine(module: Module, shape, enabled: bool, bias: bool, dtype) -> None:
+    """The optional learnable scale (`weight`) and shift (`bias`) of a norm layer."""
+    weight = empty_parameter(*shape, dtype=dtype) if enabled else None
+    module.register_parameter("weight", weight)
+    module.register_parameter(
+        "bias", empty_parameter(*shape, dtype=dtype) if enabled and bias else None
+    )
+
+
+def _reset_affine(module: Module) -> None:
+    """Scale 1, shift 0: the layer starts as a pure normalisation, as in PyTorch."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class LayerNorm(Module):
     """Normalise over the trailing normalized_shape dims of each sample."""
 
@@ -29,22 +46,11 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = empty_parameter(*self.normalized_shape, dtype=dtype)
-            if bias:
-                self.bias = empty_parameter(*self.normalized_shape, dtype=dtype)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -115,22 +121,11 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = empty_parameter(num_channels, dtype=dtype)
-            if bias:
-                self.bias = empty_parameter(num_channels, dtype=dtype)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, (num_channels,), affine, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
