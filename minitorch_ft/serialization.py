@@ -1,4 +1,4 @@
-"""`save` / `load`: tensors (and checkpoint trees around them) as safetensors, never pickle.
+"""`save` / `load`: tensors (and checkpoint trees around them) as safetensors, never pickled objects.
 
 A flat dict of tensors (a state_dict) is stored key for key, so the file loads into PyTorch
 with `safetensors.torch.load_file`, and one written by PyTorch loads here. Anything else
@@ -74,7 +74,7 @@ def save(obj, f, metadata: Mapping[str, str] | None = None, **_pickle_options) -
     """Write a state_dict (or a tensor, or a checkpoint dict/list of them) to `f`.
 
     `f` is a path or a writable binary file object; `metadata` is optional str -> str.
-    torch.save's pickle options (pickle_protocol, ...) are accepted and ignored.
+    torch.save's serializer options (pickle_protocol, ...) are accepted and ignored.
     """
     if _is_flat(obj):
         arrays = _arrays(obj)
@@ -186,7 +186,7 @@ def _encode(obj, arrays: dict, seen: dict, path: str):
         return {tag: [_encode(v, arrays, seen, f"{path}[{i}]") for i, v in enumerate(obj)]}
     raise TypeError(
         f"minitorch_ft.save: {path} is a {type(obj).__name__}; only tensors and dicts, lists "
-        "and tuples of tensors, numbers, strings, bools and None can be saved (no pickle); "
+        "and tuples of tensors, numbers, strings, bools and None can be saved (nothing is pickled); "
         "save model.state_dict() rather than the model"
     )
 

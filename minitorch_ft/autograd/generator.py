@@ -23,7 +23,7 @@ class Generator:
         return self._seed
 
     def get_state(self) -> dict:
-        """The generator state as plain JSON-able data (for checkpoints, never pickle)."""
+        """The generator state as plain JSON-able data (for checkpoints; nothing is pickled)."""
         state = self.rng.bit_generator.state
         return {
             "bit_generator": state["bit_generator"],

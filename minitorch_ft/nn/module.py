@@ -449,7 +449,7 @@ class Module(ForwardHooksMixin, StateDictMixin):
 
     def __deepcopy__(self, memo: dict) -> Module:
         """copy.deepcopy(model): fresh copies of every parameter and buffer (shared ones stay
-        shared), since Tensors refuse the pickle protocol deepcopy falls back on."""
+        shared), since Tensors refuse the reduce protocol deepcopy falls back on."""
         for module in self.modules():
             for store in (module._parameters, module._buffers):
                 for t in store.values():

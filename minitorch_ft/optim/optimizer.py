@@ -365,7 +365,7 @@ def _hooked_step(step: Callable) -> Callable:
 
 
 def _copy_plain(value):
-    """Copy dicts, lists and tuples (cloning tensors); copy.deepcopy cannot (tensors refuse pickle)."""
+    """Copy dicts, lists and tuples (cloning tensors); copy.deepcopy cannot (tensors refuse to be pickled)."""
     if isinstance(value, dict):
         return {k: _copy_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -1,4 +1,5 @@
-"""Checkpoints: safetensors for every array, strict JSON for everything else. No pickle.
+"""Checkpoints: safetensors for every array, strict JSON for everything else, never pickled
+objects.
 
 A checkpoint `tag` in a folder is committed by one atomic write of `tag.json`: that record
 names its array files (`tag.<token>.safetensors` for the model's state_dict and
@@ -62,10 +63,10 @@ _PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
 
 
 def parse_weights(data: bytes, path: str) -> dict[str, np.ndarray]:
-    """Arrays from safetensors bytes; a pickle or zip (torch.save) file is refused unread."""
+    """Arrays from safetensors bytes; a pickled or zip (torch.save) file is refused unread."""
     if data[:2] in _PICKLE_MAGIC or data[:2] == b"PK":
         raise CheckpointError(
-            f"{path}: looks like a pickle/zip (torch.save) file; only "
+            f"{path}: looks like a pickled/zip (torch.save) file; only "
             "safetensors files are loaded, since unpickling can run code"
         )
     try:
@@ -87,7 +88,7 @@ def _read_bytes(path: str, what: str) -> bytes:
 
 
 def load_weights(path: str) -> dict[str, np.ndarray]:
-    """Arrays from a safetensors file; anything else (pickle, truncated) is refused."""
+    """Arrays from a safetensors file; anything else (pickled, truncated) is refused."""
     return parse_weights(_read_bytes(path, "weights file"), path)
 
 
@@ -237,7 +238,7 @@ def _load_record(json_path: str) -> dict:
         raise CheckpointError(f"{json_path}: too large for a checkpoint state file")
     if data[:2] in _PICKLE_MAGIC or data[:2] == b"PK":
         raise CheckpointError(
-            f"{json_path}: looks like a pickle/zip (torch.save) file, not a checkpoint state "
+            f"{json_path}: looks like a pickled/zip (torch.save) file, not a checkpoint state "
             "file; it was not loaded, since unpickling can run code"
         )
     try:

@@ -200,7 +200,7 @@ def test_pickles_are_refused_unread_everywhere(capsys, tiny, trained, tmp_path):
         evil.write_bytes(data)
         with pytest.raises(CheckpointError, match=str(evil)):
             load_weights(str(evil))
-        expected = "looks like a pickle/zip" if kind != 0 else "not a valid safetensors file"
+        expected = "looks like a pickled/zip" if kind != 0 else "not a valid safetensors file"
         for argv in (
             ["train", "-c", tiny, "--set", f"model.init_from={evil}", "--dry-run"],
             [
@@ -222,7 +222,7 @@ def test_pickles_are_refused_unread_everywhere(capsys, tiny, trained, tmp_path):
         assert code == 2 and str(as_state) in err and "Traceback" not in err
         rewrite(trained, weights=data)  # inside a checkpoint, with a matching sha256
         resume_fails(capsys, tiny, trained, "last.", expected)
-    with pytest.raises(CheckpointError, match="looks like a pickle"):
+    with pytest.raises(CheckpointError, match="looks like a pickled"):
         read(str(tmp_path / "evil_4.json"))
     assert not marker.exists()  # nothing was ever unpickled
 
