@@ -20,22 +20,31 @@ def binary_scores(outputs: NDArray) -> NDArray[np.float64]:
     return out.reshape(out.shape[0])
 
 
+def _positive(targets: NDArray) -> NDArray[np.bool_]:
+    """Labels as booleans, flattened: > 0.5 is the positive class (0/1 and -1/1 labels alike)."""
+    return np.asarray(targets, dtype=np.float64).reshape(-1) > 0.5
+
+
 def roc_auc(scores: NDArray, targets: NDArray) -> float | None:
-    """Area under the ROC curve by the rank statistic (ties count half); None if one class."""
-    scores = np.asarray(scores, dtype=np.float64)
-    positive = np.asarray(targets).astype(bool)
+    """Area under the ROC curve by the rank statistic (ties count half); None if one class.
+
+    sklearn's roc_auc_score raises for a single class; None lets a run report "n/a" instead.
+    """
+    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+    positive = _positive(targets)
     n_pos = int(positive.sum())
     n_neg = positive.size - n_pos
     if n_pos == 0 or n_neg == 0:
         return None
     order = np.argsort(scores, kind="mergesort")
-    ranks = np.empty(scores.size, dtype=np.float64)
     sorted_scores = scores[order]
-    # average ranks over tied scores
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_scores)) + 1]
+    # tied scores share the average of their 1-based ranks
+    first = np.r_[True, np.diff(sorted_scores) != 0]  # where each run of equal scores starts
+    starts = np.flatnonzero(first)
     ends = np.r_[starts[1:], scores.size]
-    for start, end in zip(starts, ends, strict=True):
-        ranks[order[start:end]] = (start + end + 1) / 2.0
+    group = np.cumsum(first) - 1
+    ranks = np.empty(scores.size, dtype=np.float64)
+    ranks[order] = ((starts + ends + 1) / 2.0)[group]
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
 
 
@@ -78,7 +87,7 @@ class MetricAccumulator:
             self._binary(np.asarray(outputs), targets)
         elif self.task == "multiclass":
             pred = np.asarray(outputs).argmax(axis=1)
-            self.counts["correct"] += float((pred == targets).sum())
+            self.counts["correct"] += float((pred == targets.reshape(-1)).sum())
         elif self.task == "regression":
             diff = np.asarray(outputs, np.float64).reshape(targets.shape) - targets
             self.counts["sq"] += float((diff * diff).sum())
@@ -87,7 +96,7 @@ class MetricAccumulator:
 
     def _binary(self, outputs: NDArray, targets: NDArray) -> None:
         scores = binary_scores(outputs)
-        truth = targets.reshape(-1) > 0.5
+        truth = _positive(targets)
         pred = scores > 0
         self.counts["correct"] += float((pred == truth).sum())
         self.counts["tp"] += float((pred & truth).sum())

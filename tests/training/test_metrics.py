@@ -67,3 +67,24 @@ def test_modes():
     assert is_better(0.5, None, "min") and not is_better(None, 0.1, "max")
     assert is_better(0.2, 0.3, "min") and is_better(0.4, 0.3, "max")
     assert not is_better(0.3, 0.3, "max")
+
+
+def test_auc_accepts_column_labels_and_thresholds_like_the_accumulator():
+    # regression: (N, 1) targets raised IndexError; -1/1 labels all counted as positive
+    scores = np.array([0.1, 0.9, 0.4, 0.7])
+    assert roc_auc(scores, np.array([[0], [1], [0], [1]])) == 1.0
+    assert roc_auc(scores, np.array([-1, 1, -1, 1])) == 1.0
+    acc = MetricAccumulator("binary")
+    acc.update(0.0, scores - 0.5, np.array([[0.0], [1.0], [0.0], [1.0]]))
+    assert acc.compute()["auc"] == 1.0
+
+
+def test_auc_all_scores_tied_is_one_half():
+    assert roc_auc(np.zeros(6), np.array([0, 1, 0, 1, 1, 0])) == 0.5
+
+
+def test_multiclass_accuracy_with_column_targets():
+    # regression: (N, 1) targets broadcast against (N,) predictions into an N x N comparison
+    acc = MetricAccumulator("multiclass")
+    acc.update(1.0, np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]), np.array([[1], [1], [1]]))
+    assert acc.compute()["accuracy"] == pytest.approx(2 / 3)
