@@ -49,27 +49,30 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e16 else f"{x:g}"
 
 
-def _bounds(meta: dict, which: str = "all") -> str:
-    lower = [
+def _lower(meta: dict) -> str:
+    return (
         f"> {_num(meta['gt'])}"
         if "gt" in meta
         else f">= {_num(meta['ge'])}"
         if "ge" in meta
         else ""
-    ]
-    upper = [
+    )
+
+
+def _upper(meta: dict) -> str:
+    return (
         f"< {_num(meta['lt'])}"
         if "lt" in meta
         else f"<= {_num(meta['le'])}"
         if "le" in meta
         else ""
-    ]
-    if which == "upper":
-        return upper[0]
-    if which == "lower":
-        return lower[0] or upper[0]
-    both = [b for b in (lower[0], upper[0]) if b]
-    return " and ".join(both)
+    )
+
+
+def _range_hint(meta: dict) -> str:
+    """' >= 1' (or the upper bound when there is no lower one) to follow 'expected a number'."""
+    bound = _lower(meta) or _upper(meta)
+    return f" {bound}" if bound else ""
 
 
 def _kind(tp: Any) -> str:
@@ -104,7 +107,7 @@ class _Validator:
         fields = {f.name: f for f in dataclasses.fields(cls)}
         for key in raw:
             if key not in fields:
-                self.fail(_join(path, key), "unknown key" + _suggest(str(key), fields, path))
+                self.fail(_join(path, key), "unknown key" + _suggest_key(str(key), fields, path))
         values = {}
         for name, fld in fields.items():
             sub = _join(path, name)
@@ -141,7 +144,7 @@ class _Validator:
         if value in choices and isinstance(value, str):
             return value
         listed = ", ".join(repr(c) for c in choices)
-        hint = _suggest(value, choices) if isinstance(value, str) else ""
+        hint = _did_you_mean(value, choices) if isinstance(value, str) else ""
         self.fail(path, f"expected one of {listed}, got {_show(value)}{hint}")
         return _BAD
 
@@ -163,21 +166,19 @@ class _Validator:
         wanted = _kind(tp)
         if tp is int and isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
+        if tp is str and meta.get("column") and _is_index(value):
+            value = str(value)  # `target: 0` names column "0" of a CSV without a header
         ok = (isinstance(value, tp) and not (tp is not bool and isinstance(value, bool))) or (
             tp is float and isinstance(value, int) and not isinstance(value, bool)
         )
         if not ok:
-            bound = _bounds(meta, "lower") if tp in (int, float) else ""
-            self.fail(path, f"expected {wanted}{' ' + bound if bound else ''}, got {_show(value)}")
+            bound = _range_hint(meta) if tp in (int, float) else ""
+            self.fail(path, f"expected {wanted}{bound}, got {_show(value)}")
             return _BAD
         if tp is float:
             shown, value = value, float(value)
             if not math.isfinite(value):
-                bound = _bounds(meta, "lower")
-                self.fail(
-                    path,
-                    f"expected a finite number{' ' + bound if bound else ''}, got {_show(value)}",
-                )
+                self.fail(path, f"expected a finite number{_range_hint(meta)}, got {_show(value)}")
                 return _BAD
         if tp in (int, float):
             ok = self.in_range(value, wanted, path, meta, shown if tp is float else value)
@@ -199,10 +200,14 @@ class _Validator:
             "le" not in meta or value <= meta["le"]
         )
         if not low_ok:
-            self.fail(path, f"expected {wanted} {_bounds(meta, 'lower')}, got {_show(shown)}")
+            self.fail(path, f"expected {wanted} {_lower(meta)}, got {_show(shown)}")
         elif not high_ok:
-            self.fail(path, f"expected {wanted} {_bounds(meta, 'upper')}, got {_show(shown)}")
+            self.fail(path, f"expected {wanted} {_upper(meta)}, got {_show(shown)}")
         return low_ok and high_ok
+
+
+def _is_index(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 _BAD = object()  # marks a value that failed validation (its default is used meanwhile)
@@ -212,18 +217,20 @@ def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _suggest(word: str, candidates, section: str = "") -> str:
-    """' (did you mean 'x'?)' for a close match, also across sections for top-level keys."""
-    names = [str(c) for c in candidates]
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
-    if close:
-        return f" (did you mean {close[0]!r}?)"
+def _did_you_mean(word: str, candidates) -> str:
+    close = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _suggest_key(word: str, fields, section: str) -> str:
+    """A close key of `section`, else the same key in another section, else the valid keys."""
+    hint = _did_you_mean(word, fields)
+    if hint:
+        return hint
     for sec_name, cls in schema.SECTIONS.items():
         if sec_name != section and word in {f.name for f in dataclasses.fields(cls)}:
             return f" (did you mean '{sec_name}.{word}'?)"
-    if section:
-        return f"; valid keys: {', '.join(names)}"
-    return ""
+    return f"; valid keys: {', '.join(fields)}" if section else ""
 
 
 # ----- checks that involve several keys -------------------------------------------------------
@@ -300,7 +307,7 @@ def _check_monitor(cfg: Config, v: _Validator) -> None:
         v.fail(
             "output.monitor",
             f"expected one of {', '.join(map(repr, allowed))}, got "
-            f"{monitor!r}{_suggest(monitor, allowed)}",
+            f"{monitor!r}{_did_you_mean(monitor, allowed)}",
         )
 
 

@@ -44,10 +44,10 @@ class DataConfig:
     )
     path: str | None = opt(None, "csv: file to read", path=True, only_for="csv")
     target: str | None = opt(
-        None, "csv: name (or 0-based index) of the label column", only_for="csv"
+        None, "csv: name (or 0-based index) of the label column", column=True, only_for="csv"
     )
     features: list[str] | None = opt(
-        None, "csv: feature columns (default: all but target)", only_for="csv"
+        None, "csv: feature columns (default: all but target)", column=True, only_for="csv"
     )
     delimiter: str = opt(",", "csv: field separator (one character)", length=1, only_for="csv")
     header: bool = opt(True, "csv: the first row names the columns", only_for="csv")

@@ -192,3 +192,29 @@ def test_shorthands_for_freeze_and_loss(write):
     cfg = load_config(path, ["freeze=[x]", "loss=l1"])
     assert cfg.freeze.patterns == ["x"] and cfg.loss.name == "l1"
     assert cfg.freeze.frozen_norm_eval is False
+
+
+def test_a_misspelt_value_is_not_taken_for_a_key():
+    # regression: a value that happened to be a key elsewhere got "did you mean 'data.noise'?"
+    for assignment in ("loss.name=noise", "output.monitor=epochs", "data.name=seed"):
+        (message,) = problems(None, [assignment])
+        assert "did you mean" not in message, message
+    (message,) = problems(None, ["loss.name=mse_"])
+    assert message.endswith("got 'mse_' (did you mean 'mse'?)")
+
+
+def test_unknown_key_still_suggests_another_section():
+    (message,) = problems(None, ["trainer.batch_size=3"])
+    assert "(did you mean 'data.batch_size'?)" in message
+
+
+def test_csv_columns_by_index_without_quotes(write):
+    # regression: `target: 2` (a column of a header-less file) was refused as not a string
+    csv = write("d.csv", "".join(f"{i},{i % 3},{i % 2}\n" for i in range(20)))
+    cfg = load_config(
+        write("c.yaml", f"data: {{name: csv, path: {csv}, header: false, target: 2}}\n"),
+        ["data.features=[0, 1]"],
+    )
+    assert cfg.data.target == "2" and cfg.data.features == ["0", "1"]
+    found = problems(None, ["data.name=csv", "data.path=x", "data.target=-1"])
+    assert "--set: data.target: expected a string, got -1" in found
