@@ -21,6 +21,7 @@ from ..data.synthetic import NUM_CLASSES
 from . import freeze as fz
 from . import groups as grp
 from . import models
+from .config import TASK_METRICS
 from .errors import Problem, ProblemCollector
 from .schema import Config
 from .sources import Sources
@@ -190,6 +191,18 @@ def _check_output(
     return "binary" if kind == "binary" else "regression"
 
 
+def _check_monitor(cfg: Config, task: str, checks: _Checks) -> None:
+    """The monitored metric must be one the task computes, or `best` is silently never saved
+    (the config alone allows val_auc for cross_entropy, which is binary only on 2 outputs)."""
+    monitor = cfg.output.monitor
+    if monitor.startswith("val_") and monitor[4:] not in TASK_METRICS[task]:
+        shown = ", ".join(f"val_{m}" for m in TASK_METRICS[task])
+        checks.fail(
+            "output.monitor",
+            f"this {task} model gives no {monitor}; monitor train_loss or one of: {shown}",
+        )
+
+
 # ----- optimizer and scheduler -------------------------------------------------------------------
 def make_optimizer(cfg: Config, groups: list[dict]):
     o = cfg.optimizer
@@ -304,6 +317,8 @@ def build(cfg: Config, sources: Sources | None = None, training: bool = True) ->
         if arrays is not None:
             labels = np.concatenate([arrays[1], arrays[3]])
             task = _check_output(model, cfg, arrays[2], labels, checks)
+            if task is not None and training:
+                _check_monitor(cfg, task, checks)
     if model is not None and training and not checks.problems:
         fz.apply(model, frozen)
         if not any(p.requires_grad for p in model.parameters()):

@@ -329,3 +329,18 @@ def test_eval_only_command_builds_no_graph(capsys, small, tmp_path, monkeypatch)
     assert counter["n"] == 0
     assert run(capsys, "train", "--config", small, "--quiet")[0] == 0
     assert counter["n"] > 0  # the same counter sees training build graphs
+
+
+def test_monitor_the_model_cannot_give_exits_2(capsys, small):
+    # regression: an 8-class model passed with monitor val_auc (binary only): no best checkpoint
+    # was ever saved and early stopping never fired, without a word
+    eight_classes = ["data.name=toy_source", "loss.name=cross_entropy", "model.init_from=null"]
+    eight_classes += ["model.args.out_features=8", "output.monitor=val_auc"]
+    code, out, err = run(capsys, "train", "--config", small, *_sets(eight_classes))
+    assert code == 2 and out == ""
+    assert "output.monitor: this multiclass model gives no val_auc" in err
+    assert "val_loss, val_accuracy" in err
+
+
+def _sets(assignments):
+    return [arg for a in assignments for arg in ("--set", a)]
