@@ -89,8 +89,8 @@ class FreezeTracker:
         for n in names:
             params[n].requires_grad_(True)
             self.snapshot.pop(n, None)
-        lr = step.get("lr") or optimizer.defaults["lr"]
-        wd = step.get("weight_decay")
+        lr, wd = step.get("lr"), step.get("weight_decay")
+        lr = optimizer.defaults["lr"] if lr is None else lr
         wd = optimizer.defaults.get("weight_decay", 0.0) if wd is None else wd
         for group in grp.build(
             self.model,

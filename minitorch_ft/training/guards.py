@@ -59,15 +59,15 @@ def grads_finite(optimizer) -> bool:
     return True
 
 
-def describe_nonfinite(model, loss_value: float | None, inputs, epoch: int, step: int) -> str:
+def describe_nonfinite(model, loss_value: float, inputs, epoch: int, step: int) -> str:
     """Why a step is not finite: the first parameter whose value or gradient is to blame.
 
-    Call it after backward (when the loss was finite) so gradients can be inspected.
+    Call it after backward, so that the gradients can be inspected.
     """
     where = f"at epoch {epoch}, step {step}"
     head = (
         f"non-finite loss ({loss_value}) {where}"
-        if loss_value is not None and not math.isfinite(loss_value)
+        if not math.isfinite(loss_value)
         else f"non-finite gradient {where} (loss {loss_value:.6g})"
     )
     params = list(model.named_parameters())

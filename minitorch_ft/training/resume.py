@@ -179,8 +179,10 @@ def _check_optimizer_record(optimizer, ckpt: ck.Checkpoint, record: dict, per_pa
             for key, value in entries.items():
                 where = f"optimizer state {name}/{key}"
                 if hasattr(value, "shape"):
+                    if name not in params:
+                        raise StateProblem(f"{where}: {name} is not a parameter of these groups")
                     shape = () if key == "step" else tuple(params[name].shape)
-                    if name not in params or tuple(value.shape) != shape:
+                    if tuple(value.shape) != shape:
                         raise StateProblem(f"{where}: shape {tuple(value.shape)}, expected {shape}")
                 elif not (value is None or isinstance(value, (int, float))):
                     raise StateProblem(f"{where}: unexpected {type(value).__name__}")

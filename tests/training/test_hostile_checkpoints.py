@@ -309,3 +309,22 @@ def test_random_edits_of_the_state_never_crash(capsys, pristine, tmp_path, data)
     # learning rate that makes the loss overflow is caught by the non-finite guard)
     assert code in (0, 2) or err.startswith("minitorch-ft: run failed: "), (where, err)
     assert "Traceback" not in err and "unexpected error" not in err, (where, err)
+
+
+def test_optimizer_arrays_of_an_unknown_parameter_are_named(capsys, tiny, trained):
+    # regression: the shape lookup ran before the name check: "does not fit: 'ghost.exp_avg'"
+    path, record = record_of(trained)
+    optim_path = os.path.join(trained, "checkpoints", record["files"]["optimizer"])
+    arrays = safetensors.numpy.load_file(optim_path)
+    key = next(k for k in arrays if k.endswith("/exp_avg"))
+    arrays["ghost.weight/exp_avg"] = arrays.pop(key)
+    data = safetensors.numpy.save(arrays)
+    open(optim_path, "wb").write(data)
+    record["sha256"]["optimizer"] = hashlib.sha256(data).hexdigest()
+    rewrite(trained, record)
+    resume_fails(
+        capsys,
+        tiny,
+        trained,
+        "optimizer state ghost.weight/exp_avg: ghost.weight is not a parameter of these groups",
+    )

@@ -223,3 +223,20 @@ def test_frozen_norms_may_keep_updating_when_asked():
     assert not np.array_equal(bn_before, model.backbone.bn1.running_mean.numpy())
     assert np.array_equal(w_before, model.backbone.fc1.weight.detach().numpy())
     assert summary["frozen_check"]["checked_buffers"] == [] and summary["frozen_check"]["verified"]
+
+
+def test_freeze_schedule_keeps_an_explicit_zero_lr():
+    # regression: `lr: 0.0` fell back to the optimizer's lr (an `or` instead of an is-None test)
+    model, opt = setup(freeze=("backbone",), lr=0.05)
+    trainer = Trainer(
+        model,
+        nn.functional.cross_entropy,
+        opt,
+        log=None,
+        freeze_schedule=[{"epoch": 2, "unfreeze": ["backbone.fc1"], "lr": 0.0}],
+    )
+    before = model.backbone.fc1.weight.detach().numpy().copy()
+    trainer.fit(*loaders(), epochs=2)
+    assert [g["lr"] for g in opt.param_groups[1:]] == [0.0, 0.0]
+    assert trainer.history[-1]["lr"]["unfrozen@2"] == 0.0
+    np.testing.assert_array_equal(model.backbone.fc1.weight.detach().numpy(), before)
