@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 from ..nn import Module
+from . import atomic
 
 
 def count_parameters(model: Module) -> tuple[int, int]:
@@ -124,8 +126,13 @@ def plot_curves(history: Sequence[dict], path: str) -> bool:
     )
     losses = [k for k in keys if k.endswith("loss")]
     others = [k for k in keys if k not in losses]
-    fig, axes = plt.subplots(1, 2 if others else 1, figsize=(10 if others else 5, 4), squeeze=False)
-    for ax, chosen, title in ((axes[0][0], losses, "loss"), (axes[0][-1], others, "metrics")):
+    panels = [
+        (chosen, title) for chosen, title in ((losses, "loss"), (others, "metrics")) if chosen
+    ]
+    if not panels:
+        return False
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4), squeeze=False)
+    for ax, (chosen, title) in zip(axes[0], panels, strict=True):
         for key in chosen:
             points = [(r["epoch"], r[key]) for r in history if r.get(key) is not None]
             ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=key)
@@ -133,10 +140,6 @@ def plot_curves(history: Sequence[dict], path: str) -> bool:
         ax.set_title(title)
         ax.legend()
     fig.tight_layout()
-    import io
-
-    from . import atomic
-
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)
