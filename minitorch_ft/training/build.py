@@ -154,10 +154,8 @@ def _check_output(
     model: nn.Module, cfg: Config, x: np.ndarray, y: np.ndarray, checks: _Checks
 ) -> str | None:
     """Run two examples through the model; the task, or None after recording a problem."""
-    modes = [(m, m.training) for m in model.modules()]
-    model.eval()
     try:
-        with no_grad():
+        with fz.eval_mode(model), no_grad():
             out = model(Tensor._wrap(np.ascontiguousarray(x[:2])))
     except Exception as exc:  # any shape or type error of the user's model
         checks.fail(
@@ -165,9 +163,6 @@ def _check_output(
             f"the model cannot take inputs of {x.shape[1]} features: {type(exc).__name__}: {exc}",
         )
         return None
-    finally:
-        for m, flag in modes:
-            m.training = flag
     shape, n = tuple(out.shape), min(2, x.shape[0])
     kind = LABEL_KIND[cfg.loss.name]
     key = "model.args.out_features" if "out_features" in cfg.model.args else "model.args"

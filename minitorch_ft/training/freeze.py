@@ -8,8 +8,9 @@ parameters get `requires_grad=False` and are never handed to the optimizer.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from fnmatch import fnmatchcase
 
 import numpy as np
@@ -92,8 +93,8 @@ def _set(model: Module, patterns: Sequence[str], flag: bool) -> list[str]:
     bad = unmatched(model, patterns)
     if bad:
         raise ValueError(bad[0][1])
-    chosen = select([n for n, _ in model.named_parameters()], patterns)
     params = dict(model.named_parameters())
+    chosen = select(params, patterns)
     for name in chosen:
         params[name].requires_grad_(flag)
     return chosen
@@ -133,6 +134,19 @@ def set_train_mode(model: Module, keep_eval: Sequence[Module] = ()) -> None:
     model.train()
     for module in keep_eval:
         module.eval()
+
+
+@contextlib.contextmanager
+def eval_mode(model: Module) -> Iterator[None]:
+    """`model.eval()` for the block, then each module back in its own mode (frozen norm
+    layers kept in eval stay there; a plain `model.train()` would wake them)."""
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        yield
+    finally:
+        for module, flag in modes:
+            module.training = flag
 
 
 # ----- the bit-identical check -------------------------------------------------------------

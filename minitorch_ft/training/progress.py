@@ -34,10 +34,9 @@ class Progress:
     def batches(self, loader: Iterable, epoch: int) -> Iterable:
         if not self.enabled:
             return loader
-        total = len(loader) if hasattr(loader, "__len__") else None
         return tqdm(
             loader,
-            total=total,
+            total=len_or_none(loader),
             desc=f"epoch {epoch}",
             unit="batch",
             leave=False,
@@ -61,3 +60,8 @@ class Progress:
     def close(self, bar) -> None:
         if bar is not None:
             bar.close()
+
+
+def len_or_none(loader: Iterable) -> int | None:
+    """The number of batches, or None for a loader without `len` (an iterable)."""
+    return len(loader) if hasattr(loader, "__len__") else None

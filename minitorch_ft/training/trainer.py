@@ -23,6 +23,7 @@ from ..nn import Module
 from ..nn.utils import clip_grad_norm_
 from .checkpoint import CheckpointWriteError
 from .errors import TrainingError
+from .freeze import eval_mode
 from .freeze_tracker import FreezeTracker
 from .guards import (
     EarlyStopping,
@@ -33,7 +34,7 @@ from .guards import (
     grads_finite,
 )
 from .metrics import MetricAccumulator, default_mode, is_better
-from .progress import Progress
+from .progress import Progress, len_or_none
 from .report import count_parameters, epoch_line
 from .run_files import RunFiles
 
@@ -228,17 +229,10 @@ class Trainer:
 
     # ----- evaluation -------------------------------------------------------------------------
     def _eval_batches(self, loader: Iterable, on_batch: Callable) -> None:
-        modes = [(m, m.training) for m in self.model.modules()]
-        self.model.eval()
-        try:
-            with no_grad():
-                for batch in loader:
-                    inputs, targets = _unpack(batch)
-                    outputs = self.model(inputs)
-                    on_batch(outputs, targets)
-        finally:  # restore each module's own mode (frozen norm layers stay in eval)
-            for module, flag in modes:
-                module.training = flag
+        with eval_mode(self.model), no_grad():
+            for batch in loader:
+                inputs, targets = _unpack(batch)
+                on_batch(self.model(inputs), targets)
 
     def evaluate(self, loader: Iterable, prefix: str = "val") -> dict[str, float | None]:
         """Metrics over `loader` under no_grad and eval mode; the modes are restored after."""
@@ -316,20 +310,26 @@ class Trainer:
         self.history.append(record)
         self.progress.write(epoch_line(record, epochs))
         improved = self._update_best(record)
-        if self.early_stopping is not None and self.early_stopping.update(record.get(self.monitor)):
-            es = self.early_stopping
-            self.stopped_early = {
-                "epoch": epoch,
-                "monitor": self.monitor,
-                "best": es.best,
-                "patience": es.patience,
-                "min_delta": es.min_delta,
-            }
-            self.progress.write(
-                f"early stopping after epoch {epoch}: {self.monitor} has not improved by more "
-                f"than {es.min_delta:g} for {es.patience} evaluations (best {es.best:.6g})"
-            )
+        self._check_early_stop(record)
         self._save_epoch(improved)
+
+    def _check_early_stop(self, record: dict) -> None:
+        es = self.early_stopping
+        if es is None or not es.update(record.get(self.monitor)):
+            return
+        epoch = record["epoch"]
+        self.stopped_early = {
+            "epoch": epoch,
+            "monitor": self.monitor,
+            "best": es.best,
+            "patience": es.patience,
+            "min_delta": es.min_delta,
+        }
+        best = "no finite value" if es.best is None else f"best {es.best:.6g}"
+        self.progress.write(
+            f"early stopping after epoch {epoch}: {self.monitor} has not improved by more "
+            f"than {es.min_delta:g} for {es.patience} evaluations ({best})"
+        )
 
     def _update_best(self, record: dict) -> bool:
         value = record.get(self.monitor)
@@ -472,7 +472,3 @@ class Trainer:
                 f"frozen parameters changed during training: {', '.join(check['changed'])}"
             )
         return summary
-
-
-def len_or_none(loader: Iterable) -> int | None:
-    return len(loader) if hasattr(loader, "__len__") else None

@@ -397,3 +397,15 @@ def test_library_resume_from_a_run_directory(tmp_path):
     for a, b in zip(whole.model.parameters(), second.model.parameters(), strict=True):
         assert a.detach().numpy().tobytes() == b.detach().numpy().tobytes()
     assert [r["train_loss"] for r in whole.history] == [r["train_loss"] for r in second.history]
+
+
+def test_early_stopping_on_a_metric_that_was_never_finite():
+    # regression: every step skipped -> train_loss NaN each epoch -> the stop message formatted
+    # EarlyStopping.best (None) with :.6g and the run died with a TypeError
+    lines = []
+    trainer, loader = setup(
+        on_nonfinite="skip_step", poison=set(range(1, 13)), patience=2, log=lines.append
+    )
+    summary = trainer.fit(loader, epochs=5)
+    assert summary["epochs"] == 2 and summary["stopped_early"]["best"] is None
+    assert any("for 2 evaluations (no finite value)" in line for line in lines)
