@@ -19,7 +19,7 @@ from . import config as cfgmod
 from .checkpoint import CheckpointError, weights_file
 from .errors import ConfigError, Problem, TrainingError, UsageError
 from .guards import Interrupted
-from .sources import Sources, apply_override, load_tree
+from .sources import Sources
 
 PROG = "minitorch-ft"
 
@@ -97,16 +97,12 @@ def make_parser() -> argparse.ArgumentParser:
 def load(args: argparse.Namespace) -> tuple[cfgmod.Config, Sources]:
     """Read, override and validate the config the arguments name."""
     _check_resume_args(args)
-    sources = Sources(args.config)
-    tree = load_tree(args.config, sources)
     overrides = list(args.overrides)
     if args.checkpoint:
         overrides += [f"model.init_from={_weights_path(args.checkpoint)}", "model.init_strict=true"]
     if args.predictions:
         overrides.append("output.predictions=true")
-    for assignment in overrides:
-        apply_override(tree, assignment, sources)
-    return cfgmod.validate(tree, sources), sources
+    return cfgmod.load_with_sources(args.config, overrides)
 
 
 def _check_resume_args(args: argparse.Namespace) -> None:

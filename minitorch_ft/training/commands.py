@@ -8,8 +8,11 @@ import os
 import numpy as np
 
 from . import config as cfgmod
+from . import resume
 from .build import Built, build
 from .errors import ConfigError, Problem
+from .freeze import frozen_norms
+from .metrics import binary_scores
 from .report import freeze_report, groups_report, metrics_table
 from .run_files import RunFiles
 from .schema import Config
@@ -21,69 +24,51 @@ def _say(args: argparse.Namespace):
     return (lambda *a: None) if args.quiet else print
 
 
+def _dir_error(sources: Sources, message: str) -> ConfigError:
+    return ConfigError([Problem(sources.of("output.dir"), "output.dir", message)])
+
+
 def _run_dir(cfg: Config, sources: Sources, evaluating: bool = False) -> RunFiles:
     """The run directory, refused if it already holds a run (unless output.overwrite).
 
     An evaluation never overwrites a training run (it would delete the checkpoints).
     """
     files = RunFiles(cfg.output.dir)
-    if evaluating and (files.holds_training_run()):
-        raise ConfigError(
-            [
-                Problem(
-                    sources.of("output.dir"),
-                    "output.dir",
-                    f"{cfg.output.dir} holds a training run; an evaluation writes its own files: "
-                    "choose another output.dir (e.g. --set output.dir=runs/evaluate)",
-                )
-            ]
+    if evaluating and files.holds_training_run():
+        raise _dir_error(
+            sources,
+            f"{cfg.output.dir} holds a training run; an evaluation writes its own files: "
+            "choose another output.dir (e.g. --set output.dir=runs/evaluate)",
         )
     previous = files.holds_run()
     if previous and not cfg.output.overwrite:
-        raise ConfigError(
-            [
-                Problem(
-                    sources.of("output.dir"),
-                    "output.dir",
-                    f"{cfg.output.dir} already holds a run ({previous}); choose "
-                    "another output.dir or set output.overwrite: true",
-                )
-            ]
+        raise _dir_error(
+            sources,
+            f"{cfg.output.dir} already holds a run ({previous}); choose "
+            "another output.dir or set output.overwrite: true",
         )
     if os.path.exists(cfg.output.dir) and not os.path.isdir(cfg.output.dir):
-        raise ConfigError(
-            [
-                Problem(
-                    sources.of("output.dir"),
-                    "output.dir",
-                    f"{cfg.output.dir} exists and is not a directory",
-                )
-            ]
-        )
+        raise _dir_error(sources, f"{cfg.output.dir} exists and is not a directory")
     return files
 
 
-def _open_run_dir(files: RunFiles, cfg: Config, sources: Sources) -> None:
+def _open_run_dir(files: RunFiles, cfg: Config, sources: Sources, resumed: bool = False) -> None:
+    """Record the config in use; a new run first clears what an earlier run left, a resumed
+    run keeps every file."""
+    note = "; resumed run" if resumed else ""
     try:
-        os.makedirs(files.folder, exist_ok=True)
-        files.clear()
+        if not resumed:
+            os.makedirs(files.folder, exist_ok=True)
+            files.clear()
         files.write_text(
             "config.yaml",
-            "# resolved config (base files and --set applied)\n" + cfgmod.to_yaml(cfg),
+            f"# resolved config (base files and --set applied{note})\n" + cfgmod.to_yaml(cfg),
         )
     except OSError as exc:
-        raise ConfigError(
-            [
-                Problem(
-                    sources.of("output.dir"),
-                    "output.dir",
-                    f"cannot write to {files.folder}: {exc.strerror}",
-                )
-            ]
-        ) from None
+        raise _dir_error(sources, f"cannot write to {files.folder}: {exc.strerror}") from None
 
 
-def _run_info(cfg: Config, built: Built, sources: Sources) -> dict:
+def _run_info(cfg: Config, built: Built, sources: Sources, run_dir: str) -> dict:
     from .. import __version__
 
     return {
@@ -91,7 +76,7 @@ def _run_info(cfg: Config, built: Built, sources: Sources) -> dict:
         "config_hash": cfgmod.config_hash(cfg),  # the same on every machine (no abs. paths)
         "resume_config": cfgmod.comparable(cfg),
         "library_version": __version__,
-        "run_dir": cfg.output.dir,
+        "run_dir": run_dir,
         "task": built.task,
         "data": built.data_info,
         "init_from": cfg.model.init_from,
@@ -151,27 +136,12 @@ def make_trainer(
 
 def _resume_dir(cfg: Config, sources: Sources, ckpt, say) -> RunFiles:
     """A resumed run keeps writing into the run directory that holds its checkpoint."""
-    from .resume import run_dir_of
-
-    folder = run_dir_of(ckpt.path)
+    folder = resume.run_dir_of(ckpt.path)
     if folder is None:  # a checkpoint outside any run directory: output.dir as for a new run
         return _run_dir(cfg, sources)
     if os.path.abspath(folder) != os.path.abspath(cfg.output.dir):
         say(f"note: writing to the checkpoint's run directory {folder} (not output.dir)")
     return RunFiles(folder)
-
-
-def _reopen_run_dir(files: RunFiles, cfg: Config, sources: Sources) -> None:
-    """Resume: keep every file of the run, only record the config now in use."""
-    try:
-        files.write_text(
-            "config.yaml",
-            "# resolved config (base files and --set applied; resumed run)\n" + cfgmod.to_yaml(cfg),
-        )
-    except OSError as exc:
-        raise ConfigError(
-            [Problem(None, "output.dir", f"cannot write to {files.folder}: {exc.strerror}")]
-        ) from None
 
 
 def _say_resumed(say, rep: dict, trainer: Trainer, cfg: Config) -> None:
@@ -199,26 +169,12 @@ def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
 
     With --resume, the run continues from a checkpoint (see resume.py).
     """
-    from . import resume
-
     say = _say(args)
     ckpt = resume.load(args.resume) if getattr(args, "resume", None) else None
     built = build(cfg, sources, training=True)
     files = _resume_dir(cfg, sources, ckpt, say) if ckpt else _run_dir(cfg, sources)
-    model_name = cfg.model.target or cfg.model.name
-    say(
-        f"model {model_name} | task {built.task} | data {cfg.data.name}: "
-        f"{built.data_info['n_train']} train / {built.data_info['n_val']} val examples"
-    )
-    _print_init(say, cfg, built)
-    from .freeze import frozen_norms
-
-    norms = [n for n, _ in frozen_norms(built.model)] if cfg.freeze.frozen_norm_eval else []
-    say(freeze_report(built.model, norms, built.groups))
-    say(f"optimizer {cfg.optimizer.name}, scheduler {cfg.scheduler.name}:")
-    say(groups_report(built.groups))
-    info = _run_info(cfg, built, sources)
-    info["run_dir"] = files.folder
+    _report_build(say, cfg, built)
+    info = _run_info(cfg, built, sources, files.folder)
     trainer = make_trainer(
         cfg,
         built,
@@ -234,11 +190,28 @@ def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
     if args.dry_run:
         say("dry run: everything builds and checks out; nothing was trained or written")
         return 0
-    if ckpt is not None:
-        _reopen_run_dir(files, cfg, sources)
-    else:
-        _open_run_dir(files, cfg, sources)
+    _open_run_dir(files, cfg, sources, resumed=ckpt is not None)
     summary = trainer.fit(built.train_loader, built.val_loader, cfg.trainer.epochs)
+    _report_result(say, summary, files.folder, args.quiet)
+    return 0
+
+
+def _report_build(say, cfg: Config, built: Built) -> None:
+    """What is about to be trained: model, data, loaded weights, freezing, param groups."""
+    model_name = cfg.model.target or cfg.model.name
+    say(
+        f"model {model_name} | task {built.task} | data {cfg.data.name}: "
+        f"{built.data_info['n_train']} train / {built.data_info['n_val']} val examples"
+    )
+    _print_init(say, cfg, built)
+    norms = [n for n, _ in frozen_norms(built.model)] if cfg.freeze.frozen_norm_eval else []
+    say(freeze_report(built.model, norms, built.groups))
+    say(f"optimizer {cfg.optimizer.name}, scheduler {cfg.scheduler.name}:")
+    say(groups_report(built.groups))
+
+
+def _report_result(say, summary: dict, folder: str, quiet: bool) -> None:
+    """Final metrics, the frozen check, the best epoch; the run directory always printed."""
     final = {k: v for k, v in summary["final"].items() if k.startswith(("train_", "val_"))}
     say("final metrics:")
     say(metrics_table(final))
@@ -253,8 +226,7 @@ def train(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
     if summary["best"]:
         best = summary["best"]
         say(f"best {best['monitor']}: {best['value']:.4f} at epoch {best['epoch']}")
-    print(f"run directory: {files.folder}" + (f" | {_one_line(final)}" if args.quiet else ""))
-    return 0
+    print(f"run directory: {folder}" + (f" | {_one_line(final)}" if quiet else ""))
 
 
 def _one_line(metrics: dict) -> str:
@@ -296,7 +268,7 @@ def evaluate(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
         outputs, targets = trainer.predict(built.val_loader)
         files.write_text("predictions.csv", predictions_csv(outputs, targets, built.task))
         say(f"predictions: {files.path('predictions.csv')}")
-    info = _run_info(cfg, built, sources)
+    info = _run_info(cfg, built, sources, files.folder)
     files.write_json("summary.json", {"status": "evaluated", "metrics": metrics, **info})
     print(f"run directory: {cfg.output.dir}" + (f" | {_one_line(metrics)}" if args.quiet else ""))
     return 0
@@ -304,33 +276,23 @@ def evaluate(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
 
 def predictions_csv(outputs: np.ndarray, targets: np.ndarray, task: str) -> str:
     """index, target, prediction (and the positive-class probability for binary tasks)."""
-    from .metrics import binary_scores
-
-    lines = []
+    targets = targets.reshape(-1).tolist()
     if task == "binary":
         scores = binary_scores(outputs)
         prob = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
-        lines.append("index,target,prediction,probability")
-        lines += [
-            f"{i},{t:g},{int(s > 0)},{p:.6f}"
-            for i, (t, s, p) in enumerate(
-                zip(targets.reshape(-1).tolist(), scores.tolist(), prob.tolist(), strict=True)
-            )
+        header = "index,target,prediction,probability"
+        rows = [
+            f"{t:g},{int(s > 0)},{p:.6f}"
+            for t, s, p in zip(targets, scores.tolist(), prob.tolist(), strict=True)
         ]
     elif task == "multiclass":
-        lines.append("index,target,prediction")
-        lines += [
-            f"{i},{int(t)},{int(p)}"
-            for i, (t, p) in enumerate(
-                zip(targets.tolist(), outputs.argmax(axis=1).tolist(), strict=True)
-            )
+        header = "index,target,prediction"
+        rows = [
+            f"{int(t)},{p}" for t, p in zip(targets, outputs.argmax(axis=1).tolist(), strict=True)
         ]
     else:
-        lines.append("index,target,prediction")
-        lines += [
-            f"{i},{t:.6g},{p:.6g}"
-            for i, (t, p) in enumerate(
-                zip(targets.reshape(-1).tolist(), outputs.reshape(-1).tolist(), strict=True)
-            )
+        header = "index,target,prediction"
+        rows = [
+            f"{t:.6g},{p:.6g}" for t, p in zip(targets, outputs.reshape(-1).tolist(), strict=True)
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join([header, *(f"{i},{row}" for i, row in enumerate(rows))]) + "\n"

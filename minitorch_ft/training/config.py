@@ -325,11 +325,18 @@ def validate(tree: dict, sources: Sources) -> Config:
 
 def load_config(path: str | None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
     """Read, merge, override and validate a config (path None = the built-in defaults)."""
+    return load_with_sources(path, overrides)[0]
+
+
+def load_with_sources(
+    path: str | None, overrides: list[str] | tuple[str, ...] = ()
+) -> tuple[Config, Sources]:
+    """`load_config`, also returning where each key came from (for later messages)."""
     sources = Sources(path or "--set")
     tree = load_tree(path, sources) if path is not None else {}
     for assignment in overrides:
         apply_override(tree, assignment, sources)
-    return validate(tree, sources)
+    return validate(tree, sources), sources
 
 
 def from_dict(tree: dict, name: str = "<dict>") -> Config:
@@ -392,6 +399,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "load_config",
+    "load_with_sources",
     "from_dict",
     "validate",
     "to_dict",

@@ -66,3 +66,18 @@ def test_losses_and_metrics_side_by_side(monkeypatch, tmp_path):
         ("metrics", ["val_accuracy"]),
     ]
     assert (tmp_path / "c.png").read_bytes() == b"\x89PNG"
+
+
+def test_predictions_csv_for_each_task():
+    import numpy as np
+
+    from minitorch_ft.training.commands import predictions_csv
+
+    binary = predictions_csv(np.array([[2.0], [-1.0]]), np.array([1.0, 1.0]), "binary")
+    assert binary == "index,target,prediction,probability\n0,1,1,0.880797\n1,1,0,0.268941\n"
+    multi = predictions_csv(
+        np.array([[0.1, 0.9, 0.0], [0.8, 0.1, 0.1]]), np.array([1, 2]), "multiclass"
+    )
+    assert multi == "index,target,prediction\n0,1,1\n1,2,0\n"
+    reg = predictions_csv(np.array([[1.5], [2.0]]), np.array([1.0, 4.0]), "regression")
+    assert reg == "index,target,prediction\n0,1,1.5\n1,4,2\n"
