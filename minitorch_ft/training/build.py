@@ -22,7 +22,7 @@ from . import freeze as fz
 from . import groups as grp
 from . import models
 from .config import TASK_METRICS
-from .errors import Problem, ProblemCollector
+from .errors import ProblemCollector
 from .schema import Config
 from .sources import Sources
 
@@ -57,9 +57,7 @@ class _Checks(ProblemCollector):
         self.sources = sources
 
     def fail(self, path: str | None, message: str, source: str | None = None) -> None:
-        self.problems.append(
-            Problem(source or (self.sources.of(path) if path else None), path, message)
-        )
+        self.add(source or (self.sources.of(path) if path else None), path, message)
 
 
 # ----- loss ------------------------------------------------------------------------------------

@@ -62,9 +62,14 @@ def save_weights(path: str, state_dict: dict, metadata: dict[str, str] | None = 
 _PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
 
 
+def _looks_pickled(data: bytes) -> bool:
+    """A pickle (protocol 2+) or a zip such as torch.save writes: refused before parsing."""
+    return data[:2] in _PICKLE_MAGIC or data[:2] == b"PK"
+
+
 def parse_weights(data: bytes, path: str) -> dict[str, np.ndarray]:
     """Arrays from safetensors bytes; a pickled or zip (torch.save) file is refused unread."""
-    if data[:2] in _PICKLE_MAGIC or data[:2] == b"PK":
+    if _looks_pickled(data):
         raise CheckpointError(
             f"{path}: looks like a pickled/zip (torch.save) file; only "
             "safetensors files are loaded, since unpickling can run code"
@@ -236,7 +241,7 @@ def _load_record(json_path: str) -> dict:
     data = _read_bytes(json_path, "checkpoint file")
     if len(data) > MAX_JSON_BYTES:
         raise CheckpointError(f"{json_path}: too large for a checkpoint state file")
-    if data[:2] in _PICKLE_MAGIC or data[:2] == b"PK":
+    if _looks_pickled(data):
         raise CheckpointError(
             f"{json_path}: looks like a pickled/zip (torch.save) file, not a checkpoint state "
             "file; it was not loaded, since unpickling can run code"

@@ -49,24 +49,18 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e16 else f"{x:g}"
 
 
+def _bound(meta: dict, strict: str, inclusive: str, sign: str) -> str:
+    if strict in meta:
+        return f"{sign} {_num(meta[strict])}"
+    return f"{sign}= {_num(meta[inclusive])}" if inclusive in meta else ""
+
+
 def _lower(meta: dict) -> str:
-    return (
-        f"> {_num(meta['gt'])}"
-        if "gt" in meta
-        else f">= {_num(meta['ge'])}"
-        if "ge" in meta
-        else ""
-    )
+    return _bound(meta, "gt", "ge", ">")
 
 
 def _upper(meta: dict) -> str:
-    return (
-        f"< {_num(meta['lt'])}"
-        if "lt" in meta
-        else f"<= {_num(meta['le'])}"
-        if "le" in meta
-        else ""
-    )
+    return _bound(meta, "lt", "le", "<")
 
 
 def _range_hint(meta: dict) -> str:

@@ -72,9 +72,6 @@ class ProblemCollector:
     def add(self, source: str | None, path: str | None, message: str) -> None:
         self.problems.append(Problem(source, path, message))
 
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
-
     def __bool__(self) -> bool:
         return bool(self.problems)
 

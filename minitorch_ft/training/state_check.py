@@ -69,13 +69,7 @@ def check_trainer(state: dict) -> None:
     for i, record in enumerate(history):
         _record(record, f"{where}.history[{i}]")
     _generators(state.get("rng", _MISSING), f"{where}.rng")
-    frozen = state.get("frozen", _MISSING)
-    _need(
-        isinstance(frozen, list) and all(isinstance(n, str) for n in frozen),
-        f"{where}.frozen",
-        "a list of parameter names",
-        frozen,
-    )
+    _names(state.get("frozen", _MISSING), f"{where}.frozen")
     _position(state.get("position"), f"{where}.position")
     _optional_dict(state, "best", where, {"value": _is_number_or_none, "epoch": _is_int})
     _optional_dict(
@@ -85,6 +79,11 @@ def check_trainer(state: dict) -> None:
     for key in ("monitor", "mode"):
         value = state.get(key)
         _need(value is None or isinstance(value, str), f"{where}.{key}", "a string", value)
+
+
+def _names(value: Any, where: str) -> None:
+    ok = isinstance(value, list) and all(isinstance(n, str) for n in value)
+    _need(ok, where, "a list of parameter names", value)
 
 
 def _record(record: Any, where: str) -> None:
@@ -163,23 +162,22 @@ def like(saved: Any, live: Any, where: str) -> None:
                 _need(_is_number(key) and _is_number(value), f"{where}[{key!r}]", "numbers", value)
 
 
+def _typed_record(record: Any, where: str) -> None:
+    """A mapping with the class name of what it holds under `type`."""
+    _need(isinstance(record, dict), where, "a mapping", record)
+    _need(isinstance(record.get("type"), str), f"{where}.type", "a class name", record.get("type"))
+
+
 def check_optimizer(record: Any) -> None:
     """The optimizer part of a checkpoint: its type, groups by parameter name, scalars."""
     where = "optimizer"
-    _need(isinstance(record, dict), where, "a mapping", record)
-    _need(isinstance(record.get("type"), str), f"{where}.type", "a class name", record.get("type"))
+    _typed_record(record, where)
     groups = record.get("param_groups", _MISSING)
     _need(isinstance(groups, list), f"{where}.param_groups", "a list of groups", groups)
     for i, group in enumerate(groups):
         at = f"{where}.param_groups[{i}]"
         _need(isinstance(group, dict), at, "a group", group)
-        names = group.get("param_names", _MISSING)
-        _need(
-            isinstance(names, list) and all(isinstance(n, str) for n in names),
-            f"{at}.param_names",
-            "a list of parameter names",
-            names,
-        )
+        _names(group.get("param_names", _MISSING), f"{at}.param_names")
     scalars = record.get("scalars", {})
     _need(isinstance(scalars, dict), f"{where}.scalars", "a mapping", scalars)
     for name, entries in scalars.items():
@@ -187,8 +185,8 @@ def check_optimizer(record: Any) -> None:
 
 
 def check_scheduler(record: Any) -> None:
+    """The scheduler part of a checkpoint: its type and a state mapping."""
     where = "scheduler"
-    _need(isinstance(record, dict), where, "a mapping", record)
-    _need(isinstance(record.get("type"), str), f"{where}.type", "a class name", record.get("type"))
+    _typed_record(record, where)
     state = record.get("state", _MISSING)
     _need(isinstance(state, dict), f"{where}.state", "a mapping", state)
