@@ -48,7 +48,7 @@ long = int64
 int = int32  # noqa: A001 - PyTorch's public alias
 short = int16
 
-from . import data, nn, optim, utils  # noqa: E402 - these sit above autograd
+from . import accelerator, backends, cuda, data, nn, optim, utils  # noqa: E402 - above autograd
 from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"

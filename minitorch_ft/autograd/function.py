@@ -428,7 +428,10 @@ class Function(metaclass=_FunctionMeta):
         if not isinstance(result, tuple):
             result = (result,)
         name = type(ctx).__name__
-        if len(result) != len(ctx._shapes):
+        n_inputs = len(ctx._shapes)
+        if len(result) > n_inputs and all(g is None for g in result[n_inputs:]):
+            result = result[:n_inputs]  # trailing Nones are ignored, as in torch
+        if len(result) != n_inputs:
             raise RuntimeError(
                 f"function {name} returned an incorrect number of gradients (expected "
                 f"{len(ctx._shapes)}, got {len(result)})"

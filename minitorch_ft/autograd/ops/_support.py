@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, grad_mode
 from ..tensor import Tensor
 
 # Pointwise math may produce inf/nan (log(0), 1/0) silently, as PyTorch does: no numpy warnings.
@@ -70,3 +72,41 @@ def zero_division_check(divisor) -> None:
     arr = divisor._data if isinstance(divisor, Tensor) else np.asarray(divisor)
     if arr.dtype.kind in "iub" and np.any(arr == 0):
         raise RuntimeError("ZeroDivisionError")
+
+
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def write_out(fn: str, result: Tensor, out: Tensor) -> Tensor:
+    """Store `result` into a user's `out=` tensor like PyTorch, and return `out`.
+
+    No autograd through out= (torch's error), no float into int or int into bool, and an out
+    of another shape is resized (with torch's warning unless it was empty).
+    """
+    check_tensor(out, fn, "out", 3)
+    if result.requires_grad or (out.requires_grad and grad_mode._state.enabled):
+        raise RuntimeError(
+            f"{fn}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+    if _KIND_RANK[result._data.dtype.kind] > _KIND_RANK[out._data.dtype.kind]:
+        raise RuntimeError(
+            f"result type {type_name(result._data.dtype)} can't be cast to the desired output "
+            f"type {type_name(out._data.dtype)}"
+        )
+    if out.shape != result.shape:
+        if out.numel():
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out.shape)}, which does not match the required output shape "
+                f"{list(result.shape)}. This behavior is deprecated, and in a future PyTorch "
+                "release outputs will not be resized unless they have zero elements. You can "
+                "explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
+                "with t.resize_(0).",
+                UserWarning,
+                stacklevel=3,
+            )
+        out._data = np.empty(result._data.shape, out._data.dtype)
+    np.copyto(out._data, result._data, casting="unsafe")
+    out._version.value += 1
+    return out

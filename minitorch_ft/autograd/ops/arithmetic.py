@@ -7,7 +7,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import binary_operands, float_dtype_for
-from ._support import broadcast_shape, quiet
+from ._support import broadcast_shape, quiet, write_out
 
 
 class Add(Op):
@@ -240,11 +240,12 @@ def _broadcast_error(a, b, error: ValueError):
 def _binary(fn):
     """Let numpy find shape clashes on the hot path; translate them only when they happen."""
 
-    def wrapped(input, other, **kwargs):
+    def wrapped(input, other, *, out=None, **kwargs):
         try:
-            return fn(input, other, **kwargs)
+            result = fn(input, other, **kwargs)
         except ValueError as error:
             raise _broadcast_error(input, other, error) from None
+        return result if out is None else write_out(fn.__name__, result, out)
 
     wrapped.__name__, wrapped.__qualname__, wrapped.__doc__ = fn.__name__, fn.__name__, fn.__doc__
     return wrapped

@@ -33,6 +33,8 @@ def _fmt(shape) -> str:
 def _grid(index: np.ndarray, axis: int) -> tuple:
     """numpy key picking a[..., index[i, j, ...], ...] along axis for every index position."""
     ndim = index.ndim
+    if ndim == 0:  # torch lets a 0-d index stand for one position of a 1-d input
+        return (index,)
     return tuple(
         index if d == axis else np.arange(n).reshape([-1 if j == d else 1 for j in range(ndim)])
         for d, n in enumerate(index.shape)
@@ -41,15 +43,18 @@ def _grid(index: np.ndarray, axis: int) -> tuple:
 
 def _check_index(name: str, input: Tensor, axis: int, index: Tensor, src=None) -> None:
     if index._data.dtype.kind not in "iu":
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-    if index.ndim != input.ndim:
+        op = "gather" if name == "gather" else "scatter"  # scatter_add says scatter() too
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
+    if max(index.ndim, 1) != max(input.ndim, 1):  # 0-d counts as 1-d, as in torch
         which = "input" if name == "gather" else "self"  # torch's wording differs per op
         raise RuntimeError(
             f"Index tensor must have the same number of dimensions as {which} tensor"
         )
+    index_shape = index.shape or (1,)
+    src_shape = None if src is None else (src.shape or (1,))
     for d in range(input.ndim):
-        too_big = d != axis and index.shape[d] > input.shape[d]
-        if too_big or (src is not None and index.shape[d] > src.shape[d]):
+        too_big = d != axis and index_shape[d] > input.shape[d]
+        if too_big or (src is not None and index_shape[d] > src_shape[d]):
             if src is None:
                 raise RuntimeError(
                     f"Size does not match at dimension {d} expected index {_fmt(index.shape)} "
@@ -159,6 +164,20 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     _check_index("scatter_add", input, axis, index, src)
     grid = _broadcast_grid(index._data, axis)
     return ScatterAdd.apply(input, src.to(input.dtype), grid=grid, add=True)
+
+
+def scatter_(input: Tensor, dim: int, index: Tensor, src=None, *, value=None, reduce=None):
+    """In-place scatter (the one-hot idiom `zeros(10).scatter_(0, tensor(y), value=1)`)."""
+    from .inplace import apply_inplace  # inplace imports this family's neighbours
+
+    return apply_inplace(input, lambda t: scatter(t, dim, index, src, value=value, reduce=reduce))
+
+
+def scatter_add_(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """In-place scatter_add: `src` added at `index` along `dim`, repeats accumulate."""
+    from .inplace import apply_inplace
+
+    return apply_inplace(input, lambda t: scatter_add(t, dim, index, src))
 
 
 class IndexSelect(Op):
@@ -323,6 +342,8 @@ def argwhere(input: Tensor) -> Tensor:
 Tensor.gather = gather
 Tensor.scatter = scatter
 Tensor.scatter_add = scatter_add
+Tensor.scatter_ = scatter_
+Tensor.scatter_add_ = scatter_add_
 Tensor.index_select = index_select
 Tensor.masked_fill = masked_fill
 Tensor.masked_fill_ = masked_fill_

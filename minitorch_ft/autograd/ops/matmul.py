@@ -10,6 +10,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import as_tensor
+from ._support import write_out
 from .shape import squeeze_added_dims
 
 
@@ -150,8 +151,13 @@ def _check_dtypes(a: Tensor, b: Tensor) -> None:
         )
 
 
-def matmul(input, other) -> Tensor:
+def matmul(input, other, *, out=None) -> Tensor:
     """torch.matmul: dot, mv, mm, 1-D promotion and broadcast batched products."""
+    result = _matmul(input, other)
+    return result if out is None else write_out("matmul", result, out)
+
+
+def _matmul(input, other) -> Tensor:
     a, b = as_tensor(input), as_tensor(other)
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
@@ -219,8 +225,8 @@ def _batch_size(t: Tensor) -> int:
     return n
 
 
-Tensor.__matmul__ = matmul
-Tensor.__rmatmul__ = lambda self, other: matmul(other, self)
+Tensor.__matmul__ = _matmul
+Tensor.__rmatmul__ = lambda self, other: _matmul(other, self)
 Tensor.matmul = matmul
 Tensor.mm = mm
 Tensor.bmm = bmm
