@@ -98,6 +98,11 @@ class DataLoader:
                     "shuffle, sampler, and drop_last"
                 )
             batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError(
+                "batch_size=None option disables auto-batching and is mutually exclusive "
+                "with drop_last"
+            )
         if sampler is None:
             sampler = (
                 RandomSampler(dataset, generator=generator)

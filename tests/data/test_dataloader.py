@@ -162,3 +162,12 @@ def test_samplers_match_torch_semantics():
     assert [y.tolist() for _, y in loader] == [[5, 0], [1]] and len(loader) == 2
     single = DataLoader(_dataset(3), batch_size=None)
     assert [int(y) for _, y in single] == [0, 1, 2]
+
+
+def test_no_auto_batching_refuses_drop_last_like_torch():
+    # regression: batch_size=None with drop_last=True was accepted (torch raises)
+    with pytest.raises(ValueError, match=r"^batch_size=None option disables auto-batching and is"):
+        DataLoader(_dataset(), batch_size=None, drop_last=True)
+    with pytest.raises(ValueError, match="batch_sampler option is mutually exclusive"):
+        DataLoader(_dataset(), batch_size=None, drop_last=True, batch_sampler=[[0, 1]])
+    assert len(DataLoader(_dataset(4), batch_size=None)) == 4
