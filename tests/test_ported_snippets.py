@@ -143,6 +143,23 @@ EXPECTED = {
         "IndexError Target 3 is out of bounds.",
         "mat1 and mat2 shapes cannot be multiplied (2x4 and 3x2)",
     ],
+    "s17_examples_mnist": [
+        "Train Epoch: 1 [16/32 (50%)]\tLoss: 2.215002 norm 1.5357",
+        "Test set: Average loss: 2.6308, Accuracy: 2/16 (12%)",
+        "tensor([ 4.,  8., 12.])",
+        "[('Linear', (2, 32))]",
+        "[(1, (3, 10))]",
+        "tensor([3., 4.]) None",
+        "The differentiated Tensor at index 0 appears to not have been used in the graph.",
+    ],
+    "s18_blitz": [
+        "        [12.5000, 13.5000, 14.5000]])",
+        "torch.Size([4, 4]) torch.Size([16]) torch.Size([2, 8])",
+        "torch.Size([2, 3]) torch.float32",
+        "True 6 torch.FloatTensor torch.LongTensor",
+        "indices=tensor([1, 0]))",
+        "tensor([3., 2.]) tensor([0, 2])",
+    ],
 }
 
 
@@ -250,6 +267,17 @@ def test_scatter_in_place_one_hot_and_grads():
     assert picked.shape == () and picked.item() == 2.0
     picked.backward()
     np.testing.assert_array_equal(a.grad.numpy(), [0, 0, 1, 0])
+
+
+def test_legacy_tensor_constructor_takes_sizes():
+    assert torch.Tensor(2, 3).shape == (2, 3) and torch.Tensor(2, 3).dtype == torch.float32
+    assert torch.Tensor(torch.Size([4])).shape == (4,)
+    assert torch.Tensor(3).shape == (3,) and torch.Tensor([3]).tolist() == [3.0]
+    assert torch.Tensor().shape == (0,)
+    with pytest.raises(TypeError, match=r"new\(\): data must be a sequence \(got float\)"):
+        torch.Tensor(2.5)
+    with pytest.raises(TypeError, match="failed to unpack the object at pos 2"):
+        torch.Tensor(2, [1])
 
 
 # --- known deviations, kept visible ---------------------------------------------------------

@@ -67,16 +67,29 @@ class Tensor:
     _hooks = None
     _post_accumulate_hooks = None
 
-    def __init__(self, data=None, *, requires_grad: bool = False) -> None:
-        """`torch.Tensor(data)`: a float tensor (the default dtype) from data."""
-        array = (
-            np.empty(0, dtypes.get_default_dtype().np)
-            if data is None
-            else np.array(
-                data._data if isinstance(data, Tensor) else data,
-                dtype=dtypes.get_default_dtype().np,
+    def __init__(self, *args, requires_grad: bool = False) -> None:
+        """`torch.Tensor(data)` or the legacy `torch.Tensor(*sizes)`: a default-dtype tensor."""
+        data = args[0] if len(args) == 1 else None
+        if isinstance(data, Size) or (args and all(type(a) is int for a in args)):
+            sizes = tuple(data) if isinstance(data, Size) else args  # zeros, torch's are unset
+            array = np.zeros(sizes, dtypes.get_default_dtype().np)
+        elif len(args) > 1:
+            pos = next(i for i, a in enumerate(args) if type(a) is not int)
+            raise TypeError(
+                f"new(): argument 'size' failed to unpack the object at pos {pos + 1} with error "
+                f'"type must be tuple of ints,but got {type(args[pos]).__name__}"'
             )
-        )
+        elif isinstance(data, (float, bool)):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+        else:
+            array = (
+                np.empty(0, dtypes.get_default_dtype().np)
+                if data is None
+                else np.array(
+                    data._data if isinstance(data, Tensor) else data,
+                    dtype=dtypes.get_default_dtype().np,
+                )
+            )
         self._init(array, False, None, None)
         if requires_grad:
             self.requires_grad = True
