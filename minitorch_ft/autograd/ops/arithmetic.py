@@ -248,7 +248,26 @@ def _binary(fn):
         return result if out is None else write_out(fn.__name__, result, out)
 
     wrapped.__name__, wrapped.__qualname__, wrapped.__doc__ = fn.__name__, fn.__name__, fn.__doc__
+    wrapped.operator = _operator(fn)
     return wrapped
+
+
+def _operator(fn):
+    """The `a + b` form: no keyword arguments to pack, so the per-op cost stays minimal."""
+
+    def method(self, other):
+        try:
+            return fn(self, other)
+        except ValueError as error:
+            raise _broadcast_error(self, other, error) from None
+
+    def reflected(self, other):
+        try:
+            return fn(other, self)
+        except ValueError as error:
+            raise _broadcast_error(other, self, error) from None
+
+    return method, reflected
 
 
 @_binary
@@ -377,14 +396,10 @@ def true_divide(input, other) -> Tensor:
     return div(input, other)
 
 
-Tensor.__add__ = add
-Tensor.__radd__ = lambda self, other: add(other, self)
-Tensor.__sub__ = sub
-Tensor.__rsub__ = lambda self, other: sub(other, self)
-Tensor.__mul__ = mul
-Tensor.__rmul__ = lambda self, other: mul(other, self)
-Tensor.__truediv__ = div
-Tensor.__rtruediv__ = lambda self, other: div(other, self)
+Tensor.__add__, Tensor.__radd__ = add.operator
+Tensor.__sub__, Tensor.__rsub__ = sub.operator
+Tensor.__mul__, Tensor.__rmul__ = mul.operator
+Tensor.__truediv__, Tensor.__rtruediv__ = div.operator
 Tensor.__neg__ = neg
 Tensor.__pos__ = lambda self: self
 Tensor.__pow__ = pow
