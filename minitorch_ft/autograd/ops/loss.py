@@ -20,12 +20,21 @@ from ..tensor import Tensor
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """Stable logistic: with e = exp(-|x|) in (0, 1], 1/(1+e) for x >= 0 and e/(1+e) below."""
-    e = np.exp(-np.abs(x))
+def _softplus_neg(x: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
+    """log(1 + exp(-x)), stable for any magnitude: log1p(exp(-|x|)) + max(-x, 0).
+
+    `e` is exp(-|x|) when the caller already has it.
+    """
+    if e is None:
+        e = np.exp(-np.abs(x))
+    return np.log1p(e) + np.maximum(-x, 0)
+
+
+def _sigmoid(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Stable logistic from e = exp(-|x|): 1/(1+e) for x >= 0, e/(1+e) below (a new array)."""
     s = np.maximum(e, x >= 0)  # 1 where x >= 0 (e <= 1 there), else e; no branches
     s /= 1 + e
-    return s
+    return s.astype(x.dtype, copy=False)
 
 
 def _fit(grad: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -35,23 +44,21 @@ def _fit(grad: np.ndarray, like: np.ndarray) -> np.ndarray:
 
 
 class BinaryCrossEntropyWithLogits(Op):
-    """l = w * [(1-t) x + (1+(p-1)t) * softplus(-x)]; dl/dx = w (s (p t + 1 - t) - p t).
-
-    The loss derives from sp = softplus(x) = log(1 + e^x), which numpy's logaddexp computes
-    stably for any magnitude (softplus(-x) = sp - x). Backward's sigmoid is formed from
-    e = exp(-|x|) instead, so that s - t stays accurate to an ulp when s is close to 1.
-    """
+    """l = w * [(1-t) x + (1+(p-1)t) * log(1+exp(-x))]; dl/dx = w (s (p t + 1 - t) - p t)."""
 
     @staticmethod
     def forward(ctx, x, t, weight, pos_weight, reduction):
-        sp = np.logaddexp(0, x)
+        e = np.exp(-np.abs(x))  # in (0, 1]: never overflows; reused by backward
         if pos_weight is None:
-            loss = sp - x * t  # = (1-t) x + softplus(-x)
+            # stable form: max(x, 0) - x t + log1p(exp(-|x|))
+            loss = np.maximum(x, 0) - x * t
+            loss += np.log1p(e)
         else:
-            loss = (1 - t) * x + (1 + (pos_weight - 1) * t) * (sp - x)
+            log_sig_neg = _softplus_neg(x, e)  # -log(sigmoid(x)), stable
+            loss = (1 - t) * x + (1 + (pos_weight - 1) * t) * log_sig_neg
         if weight is not None:
             loss = loss * weight
-        ctx.save_for_backward(x, t, weight, pos_weight, sp)
+        ctx.save_for_backward(x, t, weight, pos_weight, e)
         ctx.reduction = reduction
         # weights do not promote, as in PyTorch
         dtype = x.dtype if x.dtype == t.dtype else np.result_type(x.dtype, t.dtype)
@@ -63,14 +70,14 @@ class BinaryCrossEntropyWithLogits(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, t, weight, pos_weight, sp = ctx.saved
+        x, t, weight, pos_weight, e = ctx.saved
         scale = grad / x.size if ctx.reduction == "mean" else grad
         if weight is not None:
             scale = scale * weight
         need_x, need_t = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         grad_x = grad_t = None
         if need_x:
-            s = _sigmoid(x)
+            s = _sigmoid(x, e)
             if pos_weight is None:
                 grad_x = (s - t) * scale
             else:
@@ -80,7 +87,7 @@ class BinaryCrossEntropyWithLogits(Op):
             if pos_weight is None:
                 grad_t = -scale * x
             else:
-                grad_t = scale * ((pos_weight - 1) * (sp - x) - x)
+                grad_t = scale * ((pos_weight - 1) * _softplus_neg(x, e) - x)
             grad_t = _fit(grad_t, t)
         return grad_x, grad_t, None, None, None
 
