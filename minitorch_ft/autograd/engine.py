@@ -174,7 +174,7 @@ def _topological_order(roots, targets):
             continue
         seen.add(node)
         stack.append((node, True))
-        for child, _ in node.next_functions:
+        for child, _ in node._edges:
             if child is not None and child not in seen:
                 stack.append((child, False))
     order.reverse()  # post-order reversed: parents before children
@@ -182,7 +182,7 @@ def _topological_order(roots, targets):
         needed = set(targets)
         for node in reversed(order):
             if node not in needed:
-                for child, _ in node.next_functions:
+                for child, _ in node._edges:
                     if child is not None and child in needed:
                         needed.add(node)
                         break
@@ -226,7 +226,7 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
                 _apply_post_hooks(node, grads_in, grad)
             if not retain_graph:
                 node._release()
-            for (child, _), g, shape in zip(node.next_functions, grads_in, node._shapes):  # noqa: B905
+            for (child, _), g, shape in zip(node._edges, grads_in, node._shapes):  # noqa: B905
                 if child is None or g is None:
                     continue
                 if needed is not None and child not in needed:
@@ -244,7 +244,7 @@ def _count_dependencies(roots) -> dict:
     dependencies = dict.fromkeys(roots, 0)
     stack = list(dependencies)
     while stack:
-        for child, _ in stack.pop().next_functions:
+        for child, _ in stack.pop()._edges:
             if child is None:
                 continue
             if child in dependencies:
@@ -290,7 +290,7 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
                 else:  # in place, like torch: a reference the user holds sees the sum
                     np.add(existing._data, grad, out=existing._data, casting="unsafe")
                 continue
-            edges = node.next_functions
+            edges = node._edges
             if grad is None:
                 grads_in = (None,) * len(edges)
             else:

@@ -33,7 +33,7 @@ class Node:
     The node is also the `ctx` its op's forward and backward receive.
     """
 
-    __slots__ = ("next_functions", "needs_input_grad", "_shapes", "__dict__", "__weakref__")
+    __slots__ = ("_edges", "needs_input_grad", "_shapes", "__dict__", "__weakref__")
     # Class defaults rather than an __init__: a node is created per recorded op.
     _saved = ()
     _saved_versions = None
@@ -41,10 +41,21 @@ class Node:
     _retained = None
     _hooks = None
     _fresh = False  # see Op.fresh_grads
+    _listed = None  # see Op.listed_inputs
 
     def name(self) -> str:
         """PyTorch's name of this node, e.g. 'AddBackward0'."""
         return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """`((node_or_None, 0), ...)` for the inputs PyTorch lists: tensor arguments (and the
+        python numbers of `x + 2`-style ops), not dims or options. The engine reads `_edges`,
+        which has one entry per positional argument."""
+        listed = self._listed
+        if listed is None:
+            return tuple(e for e in self._edges if e is not _NO_EDGE)
+        return tuple(self._edges[i] for i in listed if i < len(self._edges))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {id(self):#x}>"
@@ -126,7 +137,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable: Tensor) -> None:
         self._variable = weakref.ref(variable)
-        self.next_functions = ()
+        self._edges = ()
         self.needs_input_grad = ()
 
     @property
@@ -148,7 +159,7 @@ def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
 
 def _edge(t: Tensor):
     if not t._requires_grad:
-        return (None, 0)
+        return _NO_GRAD_EDGE
     fn = t.grad_fn
     return (fn if fn is not None else grad_accumulator(t), 0)
 
@@ -168,6 +179,9 @@ class Op:
     # True when backward always returns newly allocated arrays that alias nothing (no
     # pass-through of `grad`, no saved array): a leaf may then adopt its gradient uncopied.
     fresh_grads = False
+    # Positions of the arguments `next_functions` shows, when PyTorch lists other than the
+    # tensor arguments (it shows a python number in `x + 2`, but not `where`'s condition).
+    listed_inputs: tuple | None = None
     _node_type: type = Node
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -182,6 +196,7 @@ class Op:
                 "_op": cls,
                 "_backward": staticmethod(cls.backward),
                 "_fresh": cls.fresh_grads,
+                "_listed": cls.listed_inputs,
             },
         )
 
@@ -212,16 +227,18 @@ class Op:
                         fn = a._accumulator or grad_accumulator(a)
                     edges.append((fn, 0))
                     continue
+                needs.append(False)
+                edges.append(_NO_GRAD_EDGE)
             else:
                 arrays.append(a)
                 shapes.append(a.shape if type(a) is np.ndarray else None)
-            needs.append(False)
-            edges.append(_NO_EDGE)
+                needs.append(False)
+                edges.append(_NO_EDGE)
         if not record:
             return _wrap_untracked(cls, args, arrays, kwargs)
         ctx = cls._node_type()
         ctx.needs_input_grad = tuple(needs)
-        ctx.next_functions = tuple(edges)
+        ctx._edges = tuple(edges)
         ctx._shapes = shapes
         result = cls.forward(ctx, *arrays, **kwargs)
         out = _new_tensor(Tensor)
@@ -252,7 +269,10 @@ def _wrap_untracked(cls, args, arrays, kwargs) -> Tensor:
 
 
 _new_tensor = object.__new__
-_NO_EDGE = (None, 0)
+_NO_EDGE = (None, 0)  # a non-tensor argument (a dim, an option): not in next_functions
+# a tensor that needs no gradient: listed as (None, 0), as torch; built so that it is a
+# different object from _NO_EDGE (equal tuple constants would be merged by the compiler)
+_NO_GRAD_EDGE = tuple([None, 0])
 _grad_state = grad_mode._state
 
 
@@ -402,9 +422,7 @@ class Function(metaclass=_FunctionMeta):
                 (o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs
             )
             ctx._output_index = differentiable.index(True)
-            ctx.next_functions = tuple(
-                _edge(a) if isinstance(a, Tensor) else (None, 0) for a in args
-            )
+            ctx._edges = tuple(_edge(a) if isinstance(a, Tensor) else _NO_EDGE for a in args)
             ctx._shapes = tuple(a.shape if isinstance(a, Tensor) else None for a in args)
             wrapped = []
             for o, diff in zip(outs, differentiable, strict=True):

@@ -13,6 +13,8 @@ from ._support import broadcast_shape, quiet, write_out
 class Add(Op):
     """a + b; d/da = g, d/db = g (the engine unbroadcasts)."""
 
+    listed_inputs = (0, 1)  # PyTorch lists a python-number operand as (None, 0)
+
     @staticmethod
     def forward(ctx, a, b, dtype=None):
         return np.add(a, b, dtype=dtype)
@@ -39,6 +41,8 @@ def _check_alpha(a, b, alpha, dtype) -> None:
 class AddScaled(Op):
     """a + alpha*b (`add(..., alpha=)`); d/da = g, d/db = alpha*g."""
 
+    listed_inputs = (0, 1)  # PyTorch lists a python-number operand as (None, 0)
+
     grad_fn_name = "AddBackward0"
 
     @staticmethod
@@ -54,6 +58,8 @@ class AddScaled(Op):
 class Sub(Op):
     """a - b; d/da = g, d/db = -g."""
 
+    listed_inputs = (0, 1)  # PyTorch lists a python-number operand as (None, 0)
+
     @staticmethod
     def forward(ctx, a, b, dtype=None):
         return np.subtract(a, b, dtype=dtype)
@@ -65,6 +71,8 @@ class Sub(Op):
 
 class SubScaled(Op):
     """a - alpha*b (`sub(..., alpha=)`); d/da = g, d/db = -alpha*g."""
+
+    listed_inputs = (0, 1)  # PyTorch lists a python-number operand as (None, 0)
 
     grad_fn_name = "SubBackward0"
 
@@ -95,6 +103,8 @@ class Rsub(Op):
 class Mul(Op):
     """a * b; d/da = g*b, d/db = g*a."""
 
+    listed_inputs = (0, 1)  # PyTorch lists a python-number operand as (None, 0)
+
     @staticmethod
     def forward(ctx, a, b, dtype=None):
         # tensor * number: keep the number, save no array (but "save" it, so the node is
@@ -124,6 +134,8 @@ class Mul(Op):
 
 class Div(Op):
     """a / b (true division); d/da = g/b, d/db = -g*a/b^2."""
+
+    listed_inputs = (0, 1)  # PyTorch lists a python-number operand as (None, 0)
 
     @staticmethod
     @quiet
@@ -267,6 +279,8 @@ def _operator(fn):
         except ValueError as error:
             raise _broadcast_error(other, self, error) from None
 
+    if fn.__name__ in ("add", "mul"):  # commutative: `2 + x` is recorded as x + 2, as torch
+        reflected = method
     return method, reflected
 
 

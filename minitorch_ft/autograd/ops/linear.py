@@ -19,6 +19,7 @@ class Addmm(Op):
     """y = x W^T (+ b); dx = g W, dW = g^T x, db = sum of g over the leading dims."""
 
     fresh_grads = True  # three new arrays from matmuls and a sum
+    listed_inputs = (2, 0, 1)  # torch's addmm(bias, input, weight.t()) order
 
     @staticmethod
     def forward(ctx, x, w, b=None):

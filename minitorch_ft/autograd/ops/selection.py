@@ -158,6 +158,8 @@ def _split(grad, a_wins, tie):
 class Where(Op):
     """cond ? a : b; d/da = g where cond, d/db = g elsewhere."""
 
+    listed_inputs = (1, 2)  # torch does not list the condition
+
     @staticmethod
     def forward(ctx, cond, a, b, dtype=None):
         ctx.save_for_backward(cond)
