@@ -1,6 +1,7 @@
 """Run every benchmark, print ratios, and write benchmarks/RESULTS.md with machine info.
 
-`python benchmarks/run.py [--quick]` (`make bench`). Ratios < 1 mean faster than the baseline.
+`python benchmarks/run.py [--quick]` (`make bench`, `make bench-quick`). Ratios < 1 mean faster
+than the baseline. A quick run only prints, so RESULTS.md keeps the last full run.
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ def render(rows: list[dict], quick: bool) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="about 30 seconds in all")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats, a few seconds; print only"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     rows: list[dict] = []
@@ -122,7 +125,7 @@ def main(argv=None) -> int:
                 flush=True,
             )
     text = render(rows, args.quick)
-    if not args.no_write:
+    if not (args.no_write or args.quick):  # RESULTS.md holds full runs only
         (HERE / "RESULTS.md").write_text(text)
     print(text)
     return 0
