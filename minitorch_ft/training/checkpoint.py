@@ -63,7 +63,7 @@ _PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
 
 
 def _looks_pickled(data: bytes) -> bool:
-    """A pickle (protocol 2+) or a zip such as torch.save writes: refused before parsing."""
+    """A pickled file (protocol 2+) or a zip such as torch.save writes: refused before parsing."""
     return data[:2] in _PICKLE_MAGIC or data[:2] == b"PK"
 
 
