@@ -12,6 +12,8 @@ from . import grad_mode
 from .function import AccumulateGrad, grad_accumulator
 from .tensor import Tensor
 
+_grad_state = grad_mode._state
+
 
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum a gradient of a broadcast result back down to an input's shape."""
@@ -266,63 +268,75 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
     for node, g in zip(roots, root_grads, strict=True):
         buffers[node] = buffers[node] + g if node in buffers else g
     ready = [node for node in buffers if dependencies[node] == 0]
+    # Grad mode is switched off by a direct flag write (hooks and custom Functions run
+    # tensor code here): cheaper than a no_grad() object on every backward.
+    enabled = _grad_state.enabled
+    _grad_state.enabled = False
+    try:
+        with np.errstate(all="ignore"):  # inf/nan quietly, as torch
+            _drain(ready, buffers, dependencies, retain_graph)
+    finally:
+        _grad_state.enabled = enabled
+
+
+def _drain(ready: list, buffers: dict, dependencies: dict, retain_graph: bool) -> None:
+    """`_run_all`'s loop: run ready nodes, pass their gradients on, until none is left."""
     pop = buffers.pop
     owned = set()  # nodes whose buffered gradient is a fresh array nothing else refers to
-    with grad_mode.no_grad(), np.errstate(all="ignore"):  # inf/nan quietly, as torch
-        while ready:
-            node = ready.pop()
-            grad = pop(node, None)
-            if type(node) is AccumulateGrad:
-                if grad is None:
-                    continue
-                leaf = node._variable()
-                if leaf is None:  # the leaf itself is gone: nobody can read its gradient
-                    continue
-                if leaf._hooks or leaf._post_accumulate_hooks:
-                    _accumulate_leaf(node, grad)
-                    continue
-                existing = leaf._grad
-                if existing is None:
-                    if node in owned and grad.dtype == leaf._data.dtype:
-                        leaf._grad = Tensor._wrap(grad)  # adopted: nothing else holds it
-                    else:  # copied: no two leaves may share one gradient array
-                        leaf._grad = Tensor._wrap(grad.astype(leaf._data.dtype, copy=True))
-                else:  # in place, like torch: a reference the user holds sees the sum
-                    np.add(existing._data, grad, out=existing._data, casting="unsafe")
-                continue
-            edges = node._edges
+    while ready:
+        node = ready.pop()
+        grad = pop(node, None)
+        if type(node) is AccumulateGrad:
             if grad is None:
-                grads_in = (None,) * len(edges)
-            else:
-                if node._pre_hooks is not None:
-                    grad = _apply_pre_hooks(node, grad)
-                if node._retained is not None:
-                    _retain(node, grad)
-                grads_in = node._backward(node, grad)
-                if type(grads_in) is not tuple:
-                    grads_in = (grads_in,)
-                if node._hooks is not None:
-                    _apply_post_hooks(node, grads_in, grad)
-                if not retain_graph and node._saved:
-                    node._saved = None  # free saved arrays (a second backward then raises)
-            fresh = node._fresh
-            for (child, _), g, shape in zip(edges, grads_in, node._shapes):  # noqa: B905
-                if child is None:
-                    continue
-                if g is not None:
-                    if g.shape != shape:
-                        g = unbroadcast(g, shape)
-                    if child in buffers:
-                        buffers[child] = buffers[child] + g  # a new array
+                continue
+            leaf = node._variable()
+            if leaf is None:  # the leaf itself is gone: nobody can read its gradient
+                continue
+            if leaf._hooks or leaf._post_accumulate_hooks:
+                _accumulate_leaf(node, grad)
+                continue
+            existing = leaf._grad
+            if existing is None:
+                if node in owned and grad.dtype == leaf._data.dtype:
+                    leaf._grad = Tensor._wrap(grad)  # adopted: nothing else holds it
+                else:  # copied: no two leaves may share one gradient array
+                    leaf._grad = Tensor._wrap(grad.astype(leaf._data.dtype, copy=True))
+            else:  # in place, like torch: a reference the user holds sees the sum
+                np.add(existing._data, grad, out=existing._data, casting="unsafe")
+            continue
+        edges = node._edges
+        if grad is None:
+            grads_in = (None,) * len(edges)
+        else:
+            if node._pre_hooks is not None:
+                grad = _apply_pre_hooks(node, grad)
+            if node._retained is not None:
+                _retain(node, grad)
+            grads_in = node._backward(node, grad)
+            if type(grads_in) is not tuple:
+                grads_in = (grads_in,)
+            if node._hooks is not None:
+                _apply_post_hooks(node, grads_in, grad)
+            if not retain_graph and node._saved:
+                node._saved = None  # free saved arrays (a second backward then raises)
+        fresh = node._fresh
+        for (child, _), g, shape in zip(edges, grads_in, node._shapes):  # noqa: B905
+            if child is None:
+                continue
+            if g is not None:
+                if g.shape != shape:
+                    g = unbroadcast(g, shape)
+                if child in buffers:
+                    buffers[child] = buffers[child] + g  # a new array
+                    owned.add(child)
+                else:
+                    buffers[child] = g
+                    if fresh and g.base is None:
                         owned.add(child)
-                    else:
-                        buffers[child] = g
-                        if fresh and g.base is None:
-                            owned.add(child)
-                remaining = dependencies[child] - 1
-                dependencies[child] = remaining
-                if remaining == 0:
-                    ready.append(child)
+            remaining = dependencies[child] - 1
+            dependencies[child] = remaining
+            if remaining == 0:
+                ready.append(child)
 
 
 def _accumulate_leaf(node, grad) -> None:

@@ -206,65 +206,69 @@ class Op:
         # This is the per-op overhead every op pays, so it is written for speed: one pass
         # over the arguments collects arrays, grad flags, graph edges and input shapes.
         arrays = []
-        if not _grad_state.enabled:
+        if _grad_state.enabled:
+            needs = []
+            edges = []
+            shapes = []
+            record = False
+            for a in args:
+                if isinstance(a, Tensor):
+                    arr = a._data
+                    arrays.append(arr)
+                    shapes.append(arr.shape)
+                    if a._requires_grad:
+                        record = True
+                        needs.append(True)
+                        fn = a.grad_fn
+                        if fn is None:  # a leaf: its AccumulateGrad, made once and then cached
+                            fn = a._accumulator or grad_accumulator(a)
+                        edges.append((fn, 0))
+                        continue
+                    needs.append(False)
+                    edges.append(_NO_GRAD_EDGE)
+                else:
+                    arrays.append(a)
+                    shapes.append(a.shape if type(a) is np.ndarray else None)
+                    needs.append(False)
+                    edges.append(_NO_EDGE)
+            if record:
+                ctx = cls._node_type()
+                ctx.needs_input_grad = tuple(needs)
+                ctx._edges = tuple(edges)
+                ctx._shapes = shapes
+                result = cls.forward(ctx, *arrays, **kwargs)
+                out = _new_tensor(Tensor)
+                out._data = result if type(result) is np.ndarray else np.asarray(result)
+                out._requires_grad = True
+                out.grad_fn = ctx
+                if cls.is_view:
+                    out._version = args[0]._version
+                    _mark_view(out, args[0])
+                else:
+                    out._version = VersionCounter()
+                if ctx._saved:
+                    _track_saved_versions(ctx, args, out)
+                return out
+        else:
             for a in args:
                 arrays.append(a._data if isinstance(a, Tensor) else a)
+        if cls.is_view:
             return _wrap_untracked(cls, args, arrays, kwargs)
-        needs = []
-        edges = []
-        shapes = []
-        record = False
-        for a in args:
-            if isinstance(a, Tensor):
-                arr = a._data
-                arrays.append(arr)
-                shapes.append(arr.shape)
-                if a._requires_grad:
-                    record = True
-                    needs.append(True)
-                    fn = a.grad_fn
-                    if fn is None:  # a leaf: its AccumulateGrad, made once and then cached
-                        fn = a._accumulator or grad_accumulator(a)
-                    edges.append((fn, 0))
-                    continue
-                needs.append(False)
-                edges.append(_NO_GRAD_EDGE)
-            else:
-                arrays.append(a)
-                shapes.append(a.shape if type(a) is np.ndarray else None)
-                needs.append(False)
-                edges.append(_NO_EDGE)
-        if not record:
-            return _wrap_untracked(cls, args, arrays, kwargs)
-        ctx = cls._node_type()
-        ctx.needs_input_grad = tuple(needs)
-        ctx._edges = tuple(edges)
-        ctx._shapes = shapes
-        result = cls.forward(ctx, *arrays, **kwargs)
+        # Nothing recorded (no_grad, or a frozen layer's inputs): the output is built inline,
+        # since eval and frozen forwards pay this on every op.
+        result = cls.forward(_NULL_CTX, *arrays, **kwargs)
         out = _new_tensor(Tensor)
         out._data = result if type(result) is np.ndarray else np.asarray(result)
-        out._requires_grad = True
-        out.grad_fn = ctx
-        if cls.is_view:
-            out._version = args[0]._version
-            _mark_view(out, args[0])
-        else:
-            out._version = VersionCounter()
-        if ctx._saved:
-            _track_saved_versions(ctx, args, out)
+        out._requires_grad = False
+        out.grad_fn = None
+        out._version = VersionCounter()
         return out
 
 
 def _wrap_untracked(cls, args, arrays, kwargs) -> Tensor:
-    """Forward with nothing recorded (grad mode off, or no input requires grad)."""
-    out = Tensor._wrap(
-        cls.forward(_NULL_CTX, *arrays, **kwargs),
-        False,
-        None,
-        args[0]._version if cls.is_view else None,
-    )
-    if cls.is_view:
-        _mark_view(out, args[0])
+    """A view op's forward with nothing recorded: the output shares the input's version."""
+    out = Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs), False, None, args[0]._version)
+    _mark_view(out, args[0])
     return out
 
 

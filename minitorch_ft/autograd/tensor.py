@@ -20,10 +20,9 @@ from .size import Size, device
 class VersionCounter:
     """Counts in-place changes to an array; shared by a tensor and its views (as PyTorch)."""
 
-    __slots__ = ("value",)
-
-    def __init__(self) -> None:
-        self.value = 0
+    # A class default instead of __init__: every new tensor makes one, and a counter only
+    # gets its own `value` on its first in-place change (no Python call per tensor).
+    value = 0
 
     # `t._version` reads as torch's int (repr, int(), comparisons) while staying shared.
     def __repr__(self) -> str:

@@ -126,7 +126,7 @@ class Sequential(Module):
         return value
 
     def forward(self, input):
-        for module in self:
+        for module in self._modules.values():  # not iter(self): one call fewer per forward
             input = module(input)
         return input
 
