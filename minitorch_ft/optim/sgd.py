@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
 from ..autograd.tensor import Tensor
 from ._update import check_fused, check_tensor_lr, decayed_grad, to_scalar, zeros_state
 from .optimizer import Optimizer
@@ -59,36 +58,37 @@ class SGD(Optimizer):
     def step(self, closure: Callable[[], float] | None = None):
         """One SGD update of every parameter that has a gradient; returns the closure's loss."""
         loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                lr = to_scalar(group["lr"])
-                weight_decay = to_scalar(group["weight_decay"])
-                momentum, dampening = group["momentum"], group["dampening"]
-                nesterov, maximize = group["nesterov"], group["maximize"]
-                for p in group["params"]:
-                    grad = p._grad
-                    if grad is None:
-                        continue
-                    buf, first = None, False
-                    if momentum != 0:
-                        state = self.state[p]
-                        buf_tensor = state.get("momentum_buffer")
-                        if buf_tensor is None:
-                            buf_tensor = state["momentum_buffer"] = zeros_state(p)
-                            first = True
-                        buf = buf_tensor._data
-                    self._apply(
-                        _sgd_kernel,
-                        [p._data, grad._data, buf],
-                        lr,
-                        weight_decay,
-                        momentum,
-                        dampening,
-                        nesterov,
-                        maximize,
-                        first,
-                    )
-                    p._version.value += 1
+        # No grad-mode switch: the update works on arrays (numpy out= ufuncs), and nothing
+        # here can record a graph; it saves a context manager on every step.
+        for group in self.param_groups:
+            lr = to_scalar(group["lr"])
+            weight_decay = to_scalar(group["weight_decay"])
+            momentum, dampening = group["momentum"], group["dampening"]
+            nesterov, maximize = group["nesterov"], group["maximize"]
+            for p in group["params"]:
+                grad = p._grad
+                if grad is None:
+                    continue
+                buf, first = None, False
+                if momentum != 0:
+                    state = self.state[p]
+                    buf_tensor = state.get("momentum_buffer")
+                    if buf_tensor is None:
+                        buf_tensor = state["momentum_buffer"] = zeros_state(p)
+                        first = True
+                    buf = buf_tensor._data
+                self._apply(
+                    _sgd_kernel,
+                    [p._data, grad._data, buf],
+                    lr,
+                    weight_decay,
+                    momentum,
+                    dampening,
+                    nesterov,
+                    maximize,
+                    first,
+                )
+                p._version.value += 1
         return loss
 
 
@@ -96,7 +96,11 @@ def _sgd_kernel(
     param, grad, buf, s1, s2, lr, weight_decay, momentum, dampening, nesterov, maximize, first
 ) -> None:
     """The update on (slices of) one parameter; `buf` is None without momentum."""
-    d = decayed_grad(grad, param, weight_decay, maximize, s1)
+    d = (
+        grad
+        if weight_decay == 0 and not maximize
+        else decayed_grad(grad, param, weight_decay, maximize, s1)
+    )
     if buf is not None:
         if first:
             np.copyto(buf, d)  # the buffer starts as the gradient itself: no dampening yet
