@@ -7,6 +7,7 @@ hand in numpy, and torch when installed; also a frozen-backbone step and a no_gr
 from __future__ import annotations
 
 import argparse
+import statistics
 import tracemalloc
 
 import numpy as np
@@ -14,9 +15,9 @@ import numpy as np
 import minitorch_ft as mt
 
 try:
-    from benchmarks.common import paired_median_seconds, row, try_import_torch
+    from benchmarks.common import paired_times, row, try_import_torch
 except ImportError:  # run as a script from benchmarks/
-    from common import paired_median_seconds, row, try_import_torch
+    from common import paired_times, row, try_import_torch
 
 SIZES = {
     "tiny": (32, (16, 32, 32, 1)),
@@ -145,32 +146,47 @@ def _repeats(size: str, quick: bool) -> int:
     return max(5, base // 10) if quick else base
 
 
-def _timed(fns: list, repeats: int) -> list:
-    """Medians of [hand numpy, minitorch_ft, torch or None]: the two numpy-based ones
-    interleaved, torch on its own afterwards (its OpenMP threads keep spinning after each
-    call and would slow numpy's BLAS threads if interleaved)."""
-    hand, mine, theirs = fns
-    hand_s, mine_s = paired_median_seconds([hand, mine], repeats)
-    torch_s = None if theirs is None else paired_median_seconds([theirs], repeats)[0]
-    return [hand_s, mine_s, torch_s]
+def _builds(quick: bool) -> int:
+    """Fresh models per scenario: where the arrays land in memory moves a step's time by up
+    to 10% on this machine (cache and allocator effects), for numpy and minitorch_ft alike,
+    so the times of several builds are pooled rather than trusting one layout."""
+    return 1 if quick else 3
+
+
+def _timed(build, repeats: int, builds: int) -> list:
+    """Medians of [hand numpy, minitorch_ft, torch or None] pooled over `builds` fresh
+    builds: the two numpy-based ones interleaved, torch on its own afterwards (its OpenMP
+    threads keep spinning after each call and would slow numpy's BLAS threads if
+    interleaved)."""
+    pooled: list[list[float]] = [[], [], []]
+    per_build = max(5, repeats // builds)
+    for _ in range(builds):
+        hand, mine, theirs = build()
+        hand_t, mine_t = paired_times([hand, mine], per_build)
+        pooled[0] += hand_t
+        pooled[1] += mine_t
+        if theirs is not None:
+            pooled[2] += paired_times([theirs], per_build)[0]
+    return [statistics.median(t) if t else None for t in pooled]
 
 
 def bench_step(size: str, quick: bool, frozen_layers: int = 0) -> dict:
     batch, dims = SIZES[size]
     x, y, weights = make_data(batch, dims)
-    hand = HandNumpyMLP(weights, frozen_layers)
-    model, opt = build_minitorch(dims, weights, frozen_layers)
     xt, yt = mt.from_numpy(x), mt.from_numpy(y)
     torch = try_import_torch()
-    torch_fn = None
-    if torch is not None:
-        tm, topt = build_torch(torch, dims, weights, frozen_layers)
-        tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-        torch_fn = lambda: torch_step(torch, tm, topt, tx, ty)  # noqa: E731
-    hand_s, mine, theirs = _timed(
-        [lambda: hand.step(x, y), lambda: minitorch_step(model, opt, xt, yt), torch_fn],
-        _repeats(size, quick),
-    )
+
+    def build() -> list:
+        hand = HandNumpyMLP(weights, frozen_layers)
+        model, opt = build_minitorch(dims, weights, frozen_layers)
+        torch_fn = None
+        if torch is not None:
+            tm, topt = build_torch(torch, dims, weights, frozen_layers)
+            tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+            torch_fn = lambda: torch_step(torch, tm, topt, tx, ty)  # noqa: E731
+        return [lambda: hand.step(x, y), lambda: minitorch_step(model, opt, xt, yt), torch_fn]
+
+    hand_s, mine, theirs = _timed(build, _repeats(size, quick), _builds(quick))
     label = f"train step, {size} (batch {batch}, {'-'.join(map(str, dims))})"
     if frozen_layers:
         label = f"same step, first {frozen_layers} Linear frozen, {size}"
@@ -180,29 +196,31 @@ def bench_step(size: str, quick: bool, frozen_layers: int = 0) -> dict:
 def bench_eval(size: str, quick: bool) -> dict:
     batch, dims = SIZES[size]
     x, y, weights = make_data(batch, dims)
-    hand = HandNumpyMLP(weights)
-    model, _ = build_minitorch(dims, weights)
-    model.eval()
     xt = mt.from_numpy(x)
-
-    def mine_eval():
-        with mt.no_grad():
-            model(xt)
-
     torch = try_import_torch()
-    torch_fn = None
-    if torch is not None:
-        tm, _ = build_torch(torch, dims, weights)
-        tm.eval()
-        tx = torch.from_numpy(x)
 
-        def torch_fn():
-            with torch.no_grad():
-                tm(tx)
+    def build() -> list:
+        hand = HandNumpyMLP(weights)
+        model, _ = build_minitorch(dims, weights)
+        model.eval()
 
-    hand_s, mine, theirs = _timed(
-        [lambda: hand.eval_forward(x), mine_eval, torch_fn], _repeats(size, quick) * 2
-    )
+        def mine_eval():
+            with mt.no_grad():
+                model(xt)
+
+        torch_fn = None
+        if torch is not None:
+            tm, _ = build_torch(torch, dims, weights)
+            tm.eval()
+            tx = torch.from_numpy(x)
+
+            def torch_fn():
+                with torch.no_grad():
+                    tm(tx)
+
+        return [lambda: hand.eval_forward(x), mine_eval, torch_fn]
+
+    hand_s, mine, theirs = _timed(build, _repeats(size, quick) * 2, _builds(quick))
     return row(f"eval forward under no_grad, {size}", mine, hand_s, theirs)
 
 

@@ -32,6 +32,11 @@ def paired_median_seconds(fns: list, repeats: int, warmup: int = 3, inner: int =
     Interleaving keeps slow drift on a shared machine (other processes, CPU clocks) from
     favouring whichever function happened to be measured first.
     """
+    return [statistics.median(t) for t in paired_times(fns, repeats, warmup, inner)]
+
+
+def paired_times(fns: list, repeats: int, warmup: int = 3, inner: int = 1) -> list[list[float]]:
+    """Every repeat's wall time of each function (see `paired_median_seconds`)."""
     for _ in range(warmup):
         for fn in fns:
             fn()
@@ -48,7 +53,7 @@ def paired_median_seconds(fns: list, repeats: int, warmup: int = 3, inner: int =
     finally:
         if gc_was_enabled:
             gc.enable()
-    return [statistics.median(bucket) for bucket in times]
+    return times
 
 
 def try_import_torch():
