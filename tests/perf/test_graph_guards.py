@@ -111,3 +111,28 @@ def test_adopted_gradients_alias_nothing():
     np.testing.assert_allclose(
         x.grad.numpy(), 5 * np.ones((4, 2)) @ layer.weight.detach().numpy(), rtol=1e-5
     )
+
+
+def test_sgd_step_records_nothing_without_a_grad_mode_switch():
+    """SGD.step updates arrays directly (no no_grad block): parameters stay leaves, no node
+    is made, and the update matches torch's rule p -= lr * (mu * buf + g)."""
+    model = _mlp(frozen_linears=0)
+    x, y = _batch()
+    opt = mt.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(2):
+        opt.zero_grad()
+        nn.functional.binary_cross_entropy_with_logits(model(x), y).backward()
+        weight_before = model[4].weight.detach().numpy().copy()
+        buf_before = opt.state[model[4].weight].get("momentum_buffer")
+        buf_before = None if buf_before is None else buf_before.numpy().copy()
+        grad = model[4].weight.grad.numpy().copy()
+        gc.collect()
+        nodes_before = _live_nodes()
+        assert mt.is_grad_enabled()
+        opt.step()
+        assert _live_nodes() == nodes_before
+    buf = grad if buf_before is None else 0.9 * buf_before + grad
+    np.testing.assert_allclose(
+        model[4].weight.detach().numpy(), weight_before - 0.1 * buf, rtol=1e-6
+    )
+    assert all(p.grad_fn is None and p.is_leaf and p.requires_grad for p in model.parameters())
