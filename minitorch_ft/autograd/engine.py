@@ -214,44 +214,48 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
     for node, g in zip(roots, root_grads, strict=True):
         buffers[node] = buffers[node] + g if node in buffers else g
     needed = set(order) if targets is not None else None
-    with grad_mode.no_grad(), np.errstate(all="ignore"):  # inf/nan quietly, as torch
-        for node in order:
-            grad = buffers.pop(node, None)
-            if grad is None:
-                continue
-            grad = _apply_pre_hooks(node, grad)
-            if capture is not None and node in targets:
-                capture[node] = grad
-                if type(node) is AccumulateGrad:
-                    continue
+    _in_backward_mode(_run_in_order, order, buffers, retain_graph, targets, capture, needed)
+
+
+def _run_in_order(order, buffers, retain_graph, targets, capture, needed) -> None:
+    """`_run`'s loop: every node in topological order, limited to targets when given."""
+    for node in order:
+        grad = buffers.pop(node, None)
+        if grad is None:
+            continue
+        grad = _apply_pre_hooks(node, grad)
+        if capture is not None and node in targets:
+            capture[node] = grad
             if type(node) is AccumulateGrad:
-                if targets is None or node in targets:
-                    _accumulate(node.variable, grad)
-                    for hook in (node.variable._post_accumulate_hooks or {}).values():
-                        hook(node.variable)
                 continue
-            if node._retained is not None and capture is None:
-                _retain(node, grad)
-            if capture is None and targets is not None and node in targets:
-                _accumulate(targets[node], grad)  # backward(inputs=[non_leaf]) fills its .grad
-            grads_in = node._backward(node, grad)
-            if type(grads_in) is not tuple:
-                grads_in = (grads_in,)
-            if node._hooks is not None:
-                _apply_post_hooks(node, grads_in, grad)
-            if not retain_graph:
-                node._release()
-            for (child, _), g, shape in zip(node._edges, grads_in, node._shapes):  # noqa: B905
-                if child is None or g is None:
-                    continue
-                if needed is not None and child not in needed:
-                    continue
-                if g.shape != shape:
-                    g = unbroadcast(g, shape)
-                if child in buffers:
-                    buffers[child] = buffers[child] + g
-                else:
-                    buffers[child] = g
+        if type(node) is AccumulateGrad:
+            if targets is None or node in targets:
+                _accumulate(node.variable, grad)
+                for hook in (node.variable._post_accumulate_hooks or {}).values():
+                    hook(node.variable)
+            continue
+        if node._retained is not None and capture is None:
+            _retain(node, grad)
+        if capture is None and targets is not None and node in targets:
+            _accumulate(targets[node], grad)  # backward(inputs=[non_leaf]) fills its .grad
+        grads_in = node._backward(node, grad)
+        if type(grads_in) is not tuple:
+            grads_in = (grads_in,)
+        if node._hooks is not None:
+            _apply_post_hooks(node, grads_in, grad)
+        if not retain_graph:
+            node._release()
+        for (child, _), g, shape in zip(node._edges, grads_in, node._shapes):  # noqa: B905
+            if child is None or g is None:
+                continue
+            if needed is not None and child not in needed:
+                continue
+            if g.shape != shape:
+                g = unbroadcast(g, shape)
+            if child in buffers:
+                buffers[child] = buffers[child] + g
+            else:
+                buffers[child] = g
 
 
 def _count_dependencies(roots) -> dict:
@@ -281,13 +285,18 @@ def _run_all(roots, root_grads, retain_graph: bool) -> None:
     for node, g in zip(roots, root_grads, strict=True):
         buffers[node] = buffers[node] + g if node in buffers else g
     ready = [node for node in buffers if dependencies[node] == 0]
-    # Grad mode is switched off by a direct flag write (hooks and custom Functions run
-    # tensor code here): cheaper than a no_grad() object on every backward.
+    _in_backward_mode(_drain, ready, buffers, dependencies, retain_graph)
+
+
+def _in_backward_mode(loop, *args) -> None:
+    """Run `loop(*args)` with grad mode off (hooks and custom Functions run tensor code) and
+    numpy's floating-point warnings quiet (inf/nan silently, as torch). Both are set by hand:
+    two context managers per backward cost more than the tiny graphs' whole engine loop."""
     enabled = _grad_state.enabled
     _grad_state.enabled = False
-    quiet = _quiet_on()  # inf/nan quietly, as torch
+    quiet = _quiet_on()
     try:
-        _drain(ready, buffers, dependencies, retain_graph)
+        loop(*args)
     finally:
         _quiet_off(quiet)
         _grad_state.enabled = enabled

@@ -96,11 +96,7 @@ def _sgd_kernel(
     param, grad, buf, s1, s2, lr, weight_decay, momentum, dampening, nesterov, maximize, first
 ) -> None:
     """The update on (slices of) one parameter; `buf` is None without momentum."""
-    d = (
-        grad
-        if weight_decay == 0 and not maximize
-        else decayed_grad(grad, param, weight_decay, maximize, s1)
-    )
+    d = decayed_grad(grad, param, weight_decay, maximize, s1)
     if buf is not None:
         if first:
             np.copyto(buf, d)  # the buffer starts as the gradient itself: no dampening yet

@@ -339,7 +339,8 @@ def positive(input: Tensor) -> Tensor:
     return input
 
 
-__all__ = [
+# This module's functions, which are Tensor methods too (x.exp(), ...).
+_METHODS = (
     "abs",
     "absolute",
     "erf",
@@ -358,6 +359,10 @@ __all__ = [
     "sqrt",
     "square",
     "tanh",
+)
+
+__all__ = [
+    *_METHODS,
     *_fused_all,
     *_rounding_all,
     *_selection_all,
@@ -367,25 +372,6 @@ __all__ = [
 
 absolute = abs
 
-for _name in (
-    "abs",
-    "absolute",
-    "erf",
-    "erfc",
-    "exp",
-    "exp2",
-    "expm1",
-    "log",
-    "log10",
-    "log1p",
-    "log2",
-    "positive",
-    "reciprocal",
-    "rsqrt",
-    "sigmoid",
-    "sqrt",
-    "square",
-    "tanh",
-):
+for _name in _METHODS:
     setattr(Tensor, _name, globals()[_name])
 Tensor.__abs__ = abs

@@ -315,23 +315,6 @@ def addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
     return _add(self, Tensor._wrap(quot))
 
 
-def _swap(fn):
-    """An in-place operator: `x += y` is `x.add_(y)`."""
-
-    def op(self: Tensor, other) -> Tensor:
-        return fn(self, other)
-
-    return op
-
-
-Tensor.__iadd__ = _swap(add_)
-Tensor.__isub__ = _swap(sub_)
-Tensor.__imul__ = _swap(mul_)
-Tensor.__itruediv__ = _swap(div_)
-Tensor.__ipow__ = _swap(pow_)
-Tensor.__ifloordiv__ = _swap(floor_divide_)
-Tensor.__imod__ = _swap(remainder_)
-
 clip_ = clamp_
 
 

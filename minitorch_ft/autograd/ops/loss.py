@@ -78,10 +78,7 @@ class BinaryCrossEntropyWithLogits(Op):
         grad_x = grad_t = None
         if need_x:
             s = _sigmoid(x, e)
-            if pos_weight is None and weight is None and s.dtype == t.dtype == scale.dtype:
-                grad_x = np.subtract(s, t, out=s)  # in place: s is a new array of ours
-                grad_x *= scale
-            elif pos_weight is None:
+            if pos_weight is None:
                 grad_x = (s - t) * scale
             else:
                 grad_x = scale * (s * (pos_weight * t + 1 - t) - pos_weight * t)
