@@ -12,8 +12,12 @@ from ..autograd.tensor import Tensor
 
 
 def to_scalar(value) -> float:
-    """A float from a number or a 1-element tensor (torch accepts a Tensor lr)."""
-    return float(value.item()) if isinstance(value, Tensor) else value
+    """A number, or a 1-element tensor's value as a numpy scalar of its dtype.
+
+    torch keeps a Tensor lr a tensor, so `lr / bias_correction` (Adam, Adagrad) and
+    `1 - lr * wd` (AdamW) round in its dtype (float32); numpy scalars round the same way.
+    """
+    return value._data.reshape(())[()] if isinstance(value, Tensor) else value
 
 
 def check_tensor_lr(lr) -> None:

@@ -26,6 +26,13 @@ class Adagrad(Optimizer):
     even a parameter that never gets a gradient has an entry; it still never moves.
     """
 
+    _load_defaults = (
+        ("foreach", None),
+        ("maximize", False),
+        ("differentiable", False),
+        ("fused", None),
+    )
+
     def __init__(
         self,
         params: Iterable,
@@ -41,7 +48,7 @@ class Adagrad(Optimizer):
         fused: bool | None = None,
     ) -> None:
         check_tensor_lr(lr)
-        if not 0.0 <= to_scalar(lr):
+        if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= lr_decay:
             raise ValueError(f"Invalid lr_decay value: {lr_decay}")

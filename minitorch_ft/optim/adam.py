@@ -29,6 +29,16 @@ class Adam(Optimizer):
     and `max_exp_avg_sq` with amsgrad. `decoupled_weight_decay=True` is AdamW.
     """
 
+    _load_defaults = (
+        ("amsgrad", False),
+        ("maximize", False),
+        ("foreach", None),
+        ("capturable", False),
+        ("differentiable", False),
+        ("decoupled_weight_decay", False),
+        ("fused", None),
+    )
+
     def __init__(
         self,
         params: Iterable,
@@ -45,14 +55,18 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True"
+            )
         check_tensor_lr(lr)
-        if not 0.0 <= to_scalar(lr):
+        if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= to_scalar(betas[0]) < 1.0:
+        if not 0.0 <= betas[0] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= to_scalar(betas[1]) < 1.0:
+        if not 0.0 <= betas[1] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
@@ -60,12 +74,17 @@ class Adam(Optimizer):
         both_tensors = isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor)
         if not (both_floats or both_tensors):
             raise ValueError("betas must be either both floats or both Tensors")
-        for i, beta in enumerate(betas):
+        for i, beta in enumerate(betas[:2]):
+            if isinstance(beta, Tensor) and foreach and not capturable:
+                raise ValueError(
+                    f"betas[{i}] as a Tensor is not supported for capturable=False and foreach=True"
+                )
             if isinstance(beta, Tensor) and beta.numel() != 1:
                 raise ValueError(f"Tensor betas[{i}] must be 1-element")
         defaults = {
             "lr": lr,
-            "betas": tuple(to_scalar(b) for b in betas),
+            # kept as given (tensors too, squeezed to 0-d), as torch keeps them
+            "betas": tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() else b for b in betas),
             "eps": eps,
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
@@ -97,6 +116,12 @@ class Adam(Optimizer):
         weight_decay, decay = group["weight_decay"], 1.0
         if weight_decay != 0 and group["decoupled_weight_decay"]:
             weight_decay, decay = 0, 1 - lr * weight_decay  # AdamW: shrink the weights instead
+        bias_correction1, bias_correction2_sqrt = 1 - beta1**step, (1 - beta2**step) ** 0.5
+        step_size = lr / bias_correction1
+        if isinstance(beta1, np.generic):  # tensor betas round like torch's 0-d tensors:
+            if not isinstance(lr, np.generic):  # a float / a tensor is reciprocal() * float
+                step_size = (1 / bias_correction1) * lr
+            beta1 = p._data.dtype.type(beta1)  # and the lerp weight is in p's dtype
         max_sq = state["max_exp_avg_sq"]._data if group["amsgrad"] else None
         arrays = [p._data, p._grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data, max_sq]
         self._apply(
@@ -104,8 +129,8 @@ class Adam(Optimizer):
             arrays,
             beta1,
             beta2,
-            lr / (1 - beta1**step),
-            (1 - beta2**step) ** 0.5,
+            step_size,
+            bias_correction2_sqrt,
             group["eps"],
             weight_decay,
             decay,

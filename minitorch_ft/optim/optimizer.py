@@ -39,6 +39,9 @@ class Optimizer:
     on the first step that sees a gradient, as in PyTorch.
     """
 
+    # (key, value) filled into loaded groups that lack them, in torch's __setstate__ order
+    _load_defaults: tuple[tuple[str, Any], ...] = ()
+
     def __init_subclass__(cls, **kwargs) -> None:
         # Every subclass's step gets the hook machinery once, like torch's profile_hook_step.
         super().__init_subclass__(**kwargs)
@@ -302,6 +305,9 @@ class Optimizer:
                 saved["param_names"] = group["param_names"]
         self.state = state
         self.param_groups = saved_groups
+        for group in saved_groups:  # keys an older checkpoint lacks (torch's __setstate__)
+            for key, value in self._load_defaults:
+                group.setdefault(key, value)
         for hook in self._optimizer_load_state_dict_post_hooks.values():
             hook(self)
 
@@ -341,6 +347,7 @@ def _hooked_step(step: Callable) -> Callable:
                 return step(self, *args, **kwargs)
             finally:
                 self._in_step = False
+        args = (self, *args)  # torch's hooks see the optimizer as args[0] too
         for hook in list(self._optimizer_step_pre_hooks.values()):
             result = hook(self, args, kwargs)
             if result is not None:
@@ -353,7 +360,7 @@ def _hooked_step(step: Callable) -> Callable:
         self._opt_called = True
         self._in_step = True
         try:
-            out = step(self, *args, **kwargs)
+            out = step(*args, **kwargs)
         finally:
             self._in_step = False
         for hook in list(self._optimizer_step_post_hooks.values()):

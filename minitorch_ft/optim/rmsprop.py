@@ -29,6 +29,15 @@ class RMSprop(Optimizer):
     State: `step`, `square_avg`, then `momentum_buffer` and `grad_avg` when enabled.
     """
 
+    _load_defaults = (
+        ("momentum", 0),
+        ("centered", False),
+        ("foreach", None),
+        ("maximize", False),
+        ("differentiable", False),
+        ("capturable", False),
+    )
+
     def __init__(
         self,
         params: Iterable,
@@ -44,7 +53,7 @@ class RMSprop(Optimizer):
         differentiable: bool = False,
     ) -> None:
         check_tensor_lr(lr)
-        if not 0.0 <= to_scalar(lr):
+        if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")

@@ -18,6 +18,14 @@ class SGD(Optimizer):
     nesterov uses g + mu * buf; parameters without a gradient are skipped entirely.
     """
 
+    _load_defaults = (
+        ("nesterov", False),
+        ("maximize", False),
+        ("foreach", None),
+        ("differentiable", False),
+        ("fused", False),  # sic: torch fills False here, None in the constructor
+    )
+
     def __init__(
         self,
         params: Iterable,
@@ -33,11 +41,11 @@ class SGD(Optimizer):
         fused: bool | None = None,
     ) -> None:
         check_tensor_lr(lr)
-        if to_scalar(lr) < 0.0:
+        if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
-        if to_scalar(weight_decay) < 0.0:
+        if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         defaults = {
             "lr": lr,
