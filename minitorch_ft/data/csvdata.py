@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 
 class CSVError(ValueError):
     """A CSV file that cannot be used as it is; the message names file, row and column."""
@@ -65,6 +67,11 @@ def _number(cell: str, path: str, row: int, column: str) -> float:
         raise CSVError(f"{path}: row {row}, column {column!r}: not a number: {cell!r}") from None
     if not math.isfinite(value):
         raise CSVError(f"{path}: row {row}, column {column!r}: not a finite number: {cell!r}")
+    if abs(value) > _FLOAT32_MAX:  # would become inf in the float32 arrays, then NaN losses
+        raise CSVError(
+            f"{path}: row {row}, column {column!r}: {cell!r} is too large for float32 "
+            f"(at most {_FLOAT32_MAX:.4g} in magnitude)"
+        )
     return value
 
 

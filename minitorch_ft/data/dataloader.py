@@ -51,6 +51,22 @@ def default_collate(batch: list):
     )
 
 
+def default_convert(data):
+    """One sample without batching (batch_size=None), as torch: numpy arrays and scalars
+    become tensors, tuples become lists, containers are converted item by item."""
+    if isinstance(data, np.ndarray) and data.dtype.kind not in "SUO":
+        return Tensor._wrap(data)
+    if isinstance(data, np.generic) and not isinstance(data, (np.str_, np.bytes_)):
+        return Tensor._wrap(np.asarray(data))
+    if isinstance(data, collections.abc.Mapping):
+        return type(data)({key: default_convert(value) for key, value in data.items()})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(d) for d in data]  # tuples too, as torch does
+    return data
+
+
 class DataLoader:
     """Iterate over `dataset` in batches (torch.utils.data.DataLoader, single process)."""
 
@@ -142,7 +158,7 @@ class DataLoader:
                 yield [Tensor._wrap(a[picked]) for a in arrays]
             elif not self._auto_collation:
                 sample = self.dataset[indices]
-                yield self.collate_fn(sample) if self.collate_fn else sample
+                yield (self.collate_fn or default_convert)(sample)
             else:
                 samples = [self.dataset[i] for i in indices]
                 yield (self.collate_fn or default_collate)(samples)

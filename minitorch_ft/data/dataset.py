@@ -30,8 +30,8 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors: Tensor) -> None:
         if any(not isinstance(t, Tensor) for t in tensors):
             raise TypeError("TensorDataset expects tensors")
-        if not tensors or any(t.ndim == 0 for t in tensors):
-            raise IndexError("TensorDataset needs tensors with at least one dimension")
+        if any(t.ndim == 0 for t in tensors):  # torch's text (from its size(0) call)
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if any(t.shape[0] != tensors[0].shape[0] for t in tensors):
             raise AssertionError("Size mismatch between tensors")
         self.tensors = tensors
@@ -40,7 +40,7 @@ class TensorDataset(Dataset):
         return tuple(t[index] for t in self.tensors)
 
     def __len__(self) -> int:
-        return self.tensors[0].shape[0]
+        return self.tensors[0].shape[0]  # no tensors: IndexError, as in torch
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The underlying numpy arrays (the DataLoader gathers batches from them directly)."""

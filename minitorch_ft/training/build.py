@@ -247,6 +247,16 @@ def _check_patterns(model: nn.Module, cfg: Config, checks: _Checks) -> list[str]
         for i, message in fz.unmatched(model, patterns):
             checks.fail(f"{key}[{i}]", message)
     frozen = fz.frozen_names(model, cfg.freeze.patterns, cfg.freeze.unfreeze)
+    names = [n for n, _ in model.named_parameters()]
+    for i, group in enumerate(cfg.optimizer.param_groups):
+        chosen = fz.select(names, group.params)
+        if chosen and set(chosen) <= set(frozen):  # frozen ones never reach the optimizer
+            checks.fail(
+                f"optimizer.param_groups[{i}].params",
+                f"selects only frozen parameters ({', '.join(chosen[:3])}"
+                f"{', ...' if len(chosen) > 3 else ''}), which the optimizer never gets; "
+                "a scheduled unfreeze takes its lr from freeze.schedule",
+            )
     for i, step in enumerate(cfg.freeze.schedule):
         chosen = fz.select([n for n, _ in model.named_parameters()], step.unfreeze)
         if chosen and not set(chosen) & set(frozen):
@@ -301,7 +311,7 @@ def build(cfg: Config, sources: Sources | None = None, training: bool = True) ->
         if cfg.model.init_from is not None:
             init_report = models.load_pretrained(model, cfg.model.init_from, cfg.model.init_strict)
     except models.BuildError as exc:
-        checks.fail(exc.key, str(exc))
+        checks.fail(exc.key, str(exc), source=checks.sources.of(exc.source_key))
     arrays = load_arrays(cfg, checks)
     frozen: list[str] = []
     task = None

@@ -97,12 +97,14 @@ def make_parser() -> argparse.ArgumentParser:
 def load(args: argparse.Namespace) -> tuple[cfgmod.Config, Sources]:
     """Read, override and validate the config the arguments name."""
     _check_resume_args(args)
-    overrides = list(args.overrides)
+    implied = []
     if args.checkpoint:
-        overrides += [f"model.init_from={_weights_path(args.checkpoint)}", "model.init_strict=true"]
+        weights = _weights_path(args.checkpoint)
+        implied += [("--checkpoint", f"model.init_from={weights}")]
+        implied += [("--checkpoint", "model.init_strict=true")]
     if args.predictions:
-        overrides.append("output.predictions=true")
-    return cfgmod.load_with_sources(args.config, overrides)
+        implied.append(("--predictions", "output.predictions=true"))
+    return cfgmod.load_with_sources(args.config, list(args.overrides), implied)
 
 
 def _check_resume_args(args: argparse.Namespace) -> None:

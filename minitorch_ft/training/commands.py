@@ -255,6 +255,9 @@ def evaluate(cfg: Config, sources: Sources, args: argparse.Namespace) -> int:
             "warning: some weights were not loaded (init_strict is false), so those tensors "
             "keep their random initial values"
         )
+    if getattr(args, "dry_run", False):  # train --eval-only --dry-run: check, write nothing
+        say("dry run: everything builds and checks out; nothing was evaluated or written")
+        return 0
     trainer = Trainer(built.model, built.loss_fn, None, task=built.task, progress=False, log=None)
     metrics = trainer.evaluate(built.val_loader)
     say(

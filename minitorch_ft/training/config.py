@@ -143,8 +143,8 @@ class _Validator:
         return _BAD
 
     def list(self, value: Any, item_tp: Any, path: str, meta: dict) -> Any:
-        if value is None and not meta.get("nonempty"):
-            return []
+        if value is None and not meta.get("nonempty") and "length" not in meta:
+            return []  # `patterns: null` = none; a fixed-length list (betas) has no empty form
         if not isinstance(value, list):
             self.fail(path, f"expected a list, got {_show(value)}")
             return _BAD
@@ -323,13 +323,21 @@ def load_config(path: str | None, overrides: list[str] | tuple[str, ...] = ()) -
 
 
 def load_with_sources(
-    path: str | None, overrides: list[str] | tuple[str, ...] = ()
+    path: str | None,
+    overrides: list[str] | tuple[str, ...] = (),
+    implied: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
 ) -> tuple[Config, Sources]:
-    """`load_config`, also returning where each key came from (for later messages)."""
+    """`load_config`, also returning where each key came from (for later messages).
+
+    `implied` holds (option, KEY=VALUE) overrides that other command-line options make, such
+    as ("--checkpoint", "model.init_from=..."): messages about them name that option.
+    """
     sources = Sources(path or "--set")
     tree = load_tree(path, sources) if path is not None else {}
     for assignment in overrides:
         apply_override(tree, assignment, sources)
+    for origin, assignment in implied:
+        apply_override(tree, assignment, sources, origin)
     return validate(tree, sources), sources
 
 

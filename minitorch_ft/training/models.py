@@ -116,9 +116,10 @@ def _check_int(name: str, value) -> None:
 class BuildError(ValueError):
     """A model that cannot be built; `key` is the config key to blame."""
 
-    def __init__(self, key: str, message: str) -> None:
+    def __init__(self, key: str, message: str, source_key: str | None = None) -> None:
         super().__init__(message)
         self.key = key
+        self.source_key = source_key or key  # the key whose file to name (see build_model)
 
 
 def resolve_builder(name: str, target: str | None, search: Sequence[str] = ()) -> Callable:
@@ -175,7 +176,10 @@ def build_model(name: str, target: str | None, args: dict, search: Sequence[str]
     try:
         model = fn(**args)
     except (TypeError, ValueError) as exc:
-        raise BuildError("model.args", str(exc)) from None
+        # "hidden[0]: ..." blames one argument: name the file (or --set) that gave it
+        blamed = str(exc).partition(":")[0].partition("[")[0]
+        source_key = f"model.args.{blamed}" if blamed in args else None
+        raise BuildError("model.args", str(exc), source_key) from None
     if not isinstance(model, nn.Module):
         raise BuildError(
             "model.target" if target else "model.name",

@@ -233,8 +233,12 @@ def describe_type(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def apply_override(tree: dict, assignment: str, sources: Sources) -> None:
-    """Apply one `--set a.b.c=value` (value parsed as YAML) to `tree` in place."""
+def apply_override(tree: dict, assignment: str, sources: Sources, origin: str = "--set") -> None:
+    """Apply one `--set a.b.c=value` (value parsed as YAML) to `tree` in place.
+
+    `origin` is the option later messages name as the value's source (`--checkpoint` sets
+    model.init_from through here).
+    """
     key, eq, text = assignment.partition("=")
     key = key.strip()
     if not eq or not key:
@@ -261,8 +265,8 @@ def apply_override(tree: dict, assignment: str, sources: Sources) -> None:
         node[last] = value
     dotted = ".".join(parts)
     sources.forget_below(dotted)
-    sources.by_path[dotted] = "--set"
-    sources.record(value, "--set", dotted)
+    sources.by_path[dotted] = origin
+    sources.record(value, origin, dotted)
 
 
 def _step(node: Any, part: str, done: list[str], key: str) -> Any:
