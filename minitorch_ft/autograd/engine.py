@@ -7,11 +7,13 @@ shape in one place (`unbroadcast`), saved arrays freed unless the graph is retai
 from __future__ import annotations
 
 import functools
+import warnings
+from collections.abc import Mapping
 
 import numpy as np
 
 from . import grad_mode
-from .function import AccumulateGrad, grad_accumulator
+from .function import _NO_EDGE, AccumulateGrad, grad_accumulator
 from .tensor import Tensor
 
 _grad_state = grad_mode._state
@@ -50,15 +52,18 @@ def _root_node(t: Tensor):
 
 
 def _initial_grads(tensors, grad_tensors):
-    if len(tensors) != len(grad_tensors):
+    """Check each output's gradient (in torch's order: types and shapes, then requires_grad)
+    and cast it to the output's dtype, as torch's engine does before running any node."""
+    if len(tensors) > len(grad_tensors):
         raise RuntimeError(f"got {len(tensors)} tensors and {len(grad_tensors)} gradients")
     grads = []
-    for i, (t, g) in enumerate(zip(tensors, grad_tensors, strict=True)):
-        if not t._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-            )
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors)):  # noqa: B905 - extras ignored
+        if not isinstance(t, Tensor):
+            raise AssertionError("Expected output to be a torch.Tensor")
         if g is None:
+            if not t._requires_grad:
+                grads.append(None)
+                continue
             if t._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if t._data.dtype.kind != "f":
@@ -66,15 +71,44 @@ def _initial_grads(tensors, grad_tensors):
                     f"grad can be implicitly created only for real scalar outputs but got {t.dtype}"
                 )
             grads.append(np.ones_like(t._data))
+        elif not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         else:
-            g_arr = g._data if isinstance(g, Tensor) else np.asarray(g, dtype=t._data.dtype)
+            g_arr = g._data
             if g_arr.shape != t._data.shape:
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {_fmt(g_arr.shape)} "
                     f"and output[{i}] has a shape of {_fmt(t._data.shape)}."
                 )
-            grads.append(g_arr)
+            grads.append(g_arr.astype(t._data.dtype, copy=False))
+    for i, t in enumerate(tensors):
+        if not t._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
     return grads
+
+
+def _check_inputs(inputs, caller: str) -> tuple:
+    """`inputs=` of backward/grad as a tuple of tensors (a dict gives its values, as torch)."""
+    if isinstance(inputs, Tensor):
+        return (inputs,)
+    if type(inputs) is dict:
+        inputs = tuple(inputs.values())
+    elif isinstance(inputs, Mapping):
+        raise TypeError(
+            f"`inputs` argument to `{caller}()` must be a dict, not {type(inputs).__name__}. "
+            "Other Mapping types are not supported."
+        )
+    inputs = tuple(inputs)
+    if not inputs:
+        raise RuntimeError(f"`inputs` argument to `{caller}()` cannot be empty.")
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            raise RuntimeError(
+                f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}"
+            )
+    return inputs
 
 
 def _fmt(shape) -> str:
@@ -116,9 +150,7 @@ def backward(
     grads = _initial_grads(tensors, grad_tensors)
     targets = None
     if inputs is not None:
-        inputs = _as_tuple(inputs)
-        if not inputs:
-            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        inputs = _check_inputs(inputs, "backward")
         targets = {}
         for t in inputs:
             if not t._requires_grad:
@@ -141,10 +173,26 @@ def grad(
     materialize_grads=False,
 ):
     """Return d(outputs)/d(inputs) without touching `.grad` (torch.autograd.grad)."""
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False."
+        )
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    if is_grads_batched:
+        raise NotImplementedError("is_grads_batched=True is not supported")
+    if not only_inputs:
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To "
+            "accumulate gradient for other parts of the graph, please use "
+            "torch.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
     outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
+    keys = tuple(inputs) if type(inputs) is dict else None
+    inputs = _check_inputs(inputs, "grad")
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     else:
@@ -168,8 +216,9 @@ def grad(
                     f"The differentiated Tensor at index {index} appears to not have been used "
                     "in the graph. Set allow_unused=True if this is the desired behavior."
                 )
-        result.append(None if g is None else Tensor._wrap(g))
-    return tuple(result)
+        # the gradient has the input's dtype whatever grad_outputs' dtype was, as in torch
+        result.append(None if g is None else Tensor._wrap(g.astype(t._data.dtype, copy=False)))
+    return tuple(result) if keys is None else dict(zip(keys, result, strict=True))
 
 
 def _topological_order(roots, targets):
@@ -231,18 +280,23 @@ def _run_in_order(order, buffers, retain_graph, targets, capture, needed) -> Non
         if type(node) is AccumulateGrad:
             if targets is None or node in targets:
                 _accumulate(node.variable, grad)
-                for hook in (node.variable._post_accumulate_hooks or {}).values():
-                    hook(node.variable)
+                _post_accumulate(node.variable)
+                if node._hooks:
+                    _apply_post_hooks(node, (), grad)
             continue
         if node._retained is not None and capture is None:
             _retain(node, grad)
-        if capture is None and targets is not None and node in targets:
-            _accumulate(targets[node], grad)  # backward(inputs=[non_leaf]) fills its .grad
+        if targets is not None and node in targets:
+            if capture is None:
+                _accumulate(targets[node], grad)  # backward(inputs=[non_leaf]) fills its .grad
+            elif not any(child in needed for child, _ in node._edges):
+                continue  # grad() wants nothing beyond this input: as torch, its node is not
+                # run (so not freed); backward(inputs=) does run it
         grads_in = node._backward(node, grad)
         if type(grads_in) is not tuple:
             grads_in = (grads_in,)
         if node._hooks is not None:
-            _apply_post_hooks(node, grads_in, grad)
+            grads_in = _apply_post_hooks(node, grads_in, grad)
         if not retain_graph:
             node._release()
         for (child, _), g, shape in zip(node._edges, grads_in, node._shapes):  # noqa: B905
@@ -339,7 +393,7 @@ def _drain(ready: list, buffers: dict, dependencies: dict, retain_graph: bool) -
             if type(grads_in) is not tuple:
                 grads_in = (grads_in,)
             if node._hooks is not None:
-                _apply_post_hooks(node, grads_in, grad)
+                grads_in = _apply_post_hooks(node, grads_in, grad)
             if not retain_graph and node._saved:
                 node._saved = None  # free saved arrays (a second backward then raises)
         fresh = node._fresh
@@ -368,8 +422,17 @@ def _accumulate_leaf(node, grad) -> None:
     if leaf._hooks:
         grad = _apply_pre_hooks(node, grad)
     _accumulate(leaf, grad)
+    _post_accumulate(leaf)
+    if node._hooks:
+        _apply_post_hooks(node, (), grad)
+
+
+def _post_accumulate(leaf) -> None:
+    """Run the leaf's post-accumulate-grad hooks, which must return None (as torch)."""
     for hook in (leaf._post_accumulate_hooks or {}).values():
-        hook(leaf)
+        result = hook(leaf)
+        if result is not None:
+            raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
 
 
 def _apply_pre_hooks(node, grad):
@@ -384,11 +447,41 @@ def _apply_pre_hooks(node, grad):
     return grad
 
 
-def _apply_post_hooks(node, grads_in, grad) -> None:
+def _apply_post_hooks(node, grads_in: tuple, grad) -> tuple:
+    """Run `hook(grad_inputs, grad_outputs)` for each node hook; a hook may return new
+    grad_inputs. grad_inputs lines up with `next_functions`, None where no gradient flows."""
     wrap = Tensor._wrap
-    gi = tuple(None if g is None else wrap(g) for g in grads_in)
+    positions = _listed_positions(node)
+    edges = node._edges
+    gi = tuple(
+        None if edges[i][0] is None or grads_in[i] is None else wrap(grads_in[i]) for i in positions
+    )
+    grads_in = list(grads_in)
     for hook in node._hooks.values():
-        hook(gi, (wrap(grad),))
+        result = hook(gi, (wrap(grad),))
+        if result is None:
+            continue
+        if not isinstance(result, tuple):
+            raise TypeError(f"expected tuple, but hook returned '{type(result).__name__}'")
+        if len(result) != len(gi):
+            name = getattr(hook, "__name__", "<unknown>")
+            raise RuntimeError(
+                f"hook '{name}' has returned an incorrect number of values (got "
+                f"{len(result)}, but expected {len(gi)})"
+            )
+        for old, new, i in zip(gi, result, positions, strict=True):
+            if old is None and new is not None:
+                raise RuntimeError("can't replace a None gradient with a non-None value")
+            grads_in[i] = None if new is None else new._data
+        gi = result
+    return tuple(grads_in)
+
+
+def _listed_positions(node) -> list:
+    """Indices into `node._edges` of the entries `next_functions` shows."""
+    if node._listed is None:
+        return [i for i, e in enumerate(node._edges) if e is not _NO_EDGE]
+    return [i for i in node._listed if i < len(node._edges)]
 
 
 def _retain(node, grad) -> None:

@@ -148,6 +148,33 @@ class AccumulateGrad(Node):
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # torch's C++ name for this node
 
+    # The engine reaches a leaf's node hooks through the leaf's own hook dict, which it
+    # already checks, so leaves without hooks pay nothing for this rarely used feature.
+    def register_prehook(self, hook):
+        """Run `hook((grad,))` before accumulation, with the leaf's tensor hooks."""
+        return RemovableHandle.add(_leaf_hooks(self), lambda g: _unwrap_prehook(hook, g))
+
+    def register_hook(self, hook):
+        """Run `hook((), (grad,))` after the gradient was accumulated into the leaf."""
+        if self._hooks is None:
+            self._hooks = OrderedDict()
+        leaf_hooks = _leaf_hooks(self)
+        handle = RemovableHandle(self._hooks, extra_dict=leaf_hooks)
+        self._hooks[handle.id] = hook
+        leaf_hooks[handle.id] = _route_through_hooks
+        return handle
+
+
+def _leaf_hooks(node: AccumulateGrad) -> OrderedDict:
+    leaf = node.variable
+    if leaf._hooks is None:
+        leaf._hooks = OrderedDict()
+    return leaf._hooks
+
+
+def _route_through_hooks(grad) -> None:
+    """A no-op leaf hook: its presence sends the leaf down the engine's hook path."""
+
 
 def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
     """The leaf's AccumulateGrad node, shared by every op that uses it (as in PyTorch)."""
@@ -329,6 +356,12 @@ class FunctionCtx(Node):
         return f"<torch.autograd.function.{type(self).__name__} object at {id(self):#x}>"
 
     def save_for_backward(self, *tensors) -> None:
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument "
+                    f"{i} is of type {type(t).__name__}"
+                )
         self._saved_tensors = tensors
         self._saved = tuple(t._data for t in tensors if isinstance(t, Tensor))
         self._saved_versions = [
@@ -418,6 +451,8 @@ class Function(metaclass=_FunctionMeta):
                 and o._data.dtype.kind == "f"
                 for o in outs
             ]
+            record = any(differentiable)  # no differentiable output: nothing to record
+        if record:
             if sum(differentiable) != 1:
                 raise NotImplementedError(
                     "minitorch_ft Functions support exactly one differentiable Tensor output"
@@ -461,7 +496,9 @@ class Function(metaclass=_FunctionMeta):
         arrays = []
         for i, (g, shape) in enumerate(zip(result, ctx._shapes, strict=True)):
             if g is not None:
-                g = g._data if isinstance(g, Tensor) else np.asarray(g)
+                if not isinstance(g, Tensor):
+                    raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
+                g = g._data
                 if shape is not None and not _expandable(shape, g.shape):
                     raise RuntimeError(
                         f"Function {name} returned an invalid gradient at index {i} - got "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import warnings
 
 
 class _GradState(threading.local):
@@ -33,8 +34,20 @@ class _DecoratorContextManager:
     """Lets a grad-mode object wrap functions and generators as well as `with` blocks."""
 
     def __call__(self, func):
-        if inspect.isclass(func):
-            raise TypeError("grad-mode decorators apply to functions, not classes")
+        if inspect.isclass(func):  # deprecated in torch: the class becomes a factory function
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You "
+                "should only decorate functions or methods. To preserve the current behavior "
+                "of class decoration, you can directly decorate the `__init__` method and "
+                "nothing else.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            cls = func
+
+            def func(*args, **kwargs):
+                return cls(*args, **kwargs)
+
         if inspect.isgeneratorfunction(func):
 
             @functools.wraps(func)

@@ -150,6 +150,14 @@ class Tensor:
     def element_size(self) -> int:
         return self._data.itemsize
 
+    @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 
@@ -170,6 +178,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if type(flag) is not bool:
+            raise RuntimeError("requires_grad must be a bool")
         if self.grad_fn is not None:
             if flag:
                 return
@@ -185,6 +195,11 @@ class Tensor:
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if type(requires_grad) is not bool:
+            raise TypeError(
+                "requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                f"{type(requires_grad).__name__}"
+            )
         if requires_grad and self._data.dtype.kind != "f":
             # torch words this one differently from the setter's error
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
@@ -262,7 +277,7 @@ class Tensor:
             if self._hooks is None:
                 self._hooks = OrderedDict()
             hooks = self._hooks
-        return RemovableHandle.add(hooks, _TensorHook(hook))
+        return RemovableHandle.add(hooks, _TensorHook(hook, self._data.dtype))
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call `hook(tensor)` after a gradient was accumulated into this leaf's `.grad`."""
@@ -321,6 +336,8 @@ class Tensor:
         return self._data
 
     def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:  # np.asarray(t) is t.numpy(), as in torch
+            self.numpy()
         return self._data if dtype is None else self._data.astype(dtype)
 
     def item(self):
@@ -350,7 +367,17 @@ class Tensor:
         return bool(self._data.reshape(()))
 
     def __float__(self) -> float:
+        if self._requires_grad:
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         return float(self._scalar())
+
+    def __complex__(self) -> complex:
+        return complex(float(self))
 
     def __int__(self) -> int:
         return int(self._scalar())
@@ -411,19 +438,36 @@ class Tensor:
 class _TensorHook:
     """Adapts a user hook on Tensors to the engine's arrays."""
 
-    __slots__ = ("hook",)
+    __slots__ = ("hook", "dtype")
 
-    def __init__(self, hook) -> None:
+    def __init__(self, hook, dtype: np.dtype) -> None:
         self.hook = hook
+        self.dtype = dtype
 
     def __call__(self, grad: np.ndarray):
+        if grad.dtype != self.dtype:  # mixed-dtype graphs: the hook sees the tensor's dtype
+            grad = grad.astype(self.dtype)
         result = self.hook(Tensor._wrap(grad))
         if result is None:
             return None
-        if result._data.shape != grad.shape:
-            name = getattr(self.hook, "__name__", type(self.hook).__name__)
-            raise RuntimeError(f"hook '{name}' has changed the size of value")
+        check_hook_result(self.hook, result, grad)
         return result._data
+
+
+def check_hook_result(hook, result, grad: np.ndarray) -> None:
+    """A gradient returned by a hook must be a Tensor of the same dtype and size (torch's
+    checks, in torch's order and words)."""
+    if not isinstance(result, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    name = getattr(hook, "__name__", "<unknown>")
+    if result._data.dtype != grad.dtype:
+        was = dtypes.TENSOR_TYPE_NAMES.get(grad.dtype.name, grad.dtype.name)
+        got = dtypes.TENSOR_TYPE_NAMES.get(result._data.dtype.name, result._data.dtype.name)
+        raise RuntimeError(
+            f"hook '{name}' has changed the type of value (was torch.{was} got torch.{got})"
+        )
+    if result._data.shape != grad.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 def _engine():

@@ -262,7 +262,14 @@ def _conj_transpose(input: Tensor) -> Tensor:
 
 
 def _reverse_dims(input: Tensor) -> Tensor:
-    if input.ndim != 2:
+    """`x.T`: torch warns on 0-d (identity) and on more than 2 dims, not on 1-d."""
+    if input.ndim == 0:
+        warnings.warn(
+            "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+            UserWarning,
+            stacklevel=2,
+        )
+    elif input.ndim > 2:
         warnings.warn(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
