@@ -19,8 +19,12 @@ def _default_np(dtype) -> np.dtype:
     return dtypes.get_default_dtype().np if dtype is None else dtypes.to_dtype(dtype).np
 
 
-def _infer_array(data) -> np.ndarray:
-    """numpy array for python data, with torch's dtype inference (floats -> default float)."""
+def _infer_array(data, exact_floats: bool = False) -> np.ndarray:
+    """numpy array for python data, with torch's dtype inference (floats -> default float).
+
+    exact_floats keeps python floats as float64 (an explicit dtype follows), so
+    tensor([0.1], dtype=float64) holds 0.1 itself, not its float32 rounding.
+    """
     if isinstance(data, Tensor):
         return data._data.copy()
     if isinstance(data, (np.ndarray, np.generic)):
@@ -35,7 +39,7 @@ def _infer_array(data) -> np.ndarray:
             array = np.array(data)
         except ValueError as err:
             raise _ragged_error(data, 0, _nested_shape(data)) or err from None
-    if array.dtype.kind == "f" and not isinstance(data, np.ndarray):
+    if array.dtype.kind == "f" and not isinstance(data, np.ndarray) and not exact_floats:
         with np.errstate(over="ignore"):  # like torch, 1e300 becomes inf in float32 silently
             array = array.astype(dtypes.get_default_dtype().np)
     elif array.dtype.kind in "iu" and not isinstance(data, np.ndarray):
@@ -102,9 +106,10 @@ def tensor(
         raise TypeError("unsupported tensor data")
     if dtype is None and isinstance(data, numbers.Number) and isinstance(data, complex):
         raise TypeError("complex tensors are not supported")
-    array = _infer_array(data)
+    array = _infer_array(data, exact_floats=dtype is not None)
     if dtype is not None:
-        array = array.astype(dtypes.to_dtype(dtype).np, copy=False)
+        with np.errstate(over="ignore"):  # 1e300 -> inf in float32, silently as in torch
+            array = array.astype(dtypes.to_dtype(dtype).np, copy=False)
     else:
         dtypes.from_numpy_dtype(array.dtype)
     return _leaf(array, requires_grad)
@@ -229,6 +234,7 @@ def eye(
 def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Uniform [0, 1) samples from the global (or given) generator."""
     np_dtype = _default_np(dtype)
+    _require_float(np_dtype, "check_uniform_bounds")
     return _leaf(
         rng(generator).random(_size(size), dtype=np.float64).astype(np_dtype), requires_grad
     )
@@ -237,6 +243,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = F
 def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the global (or given) generator."""
     np_dtype = _default_np(dtype)
+    _require_float(np_dtype, "normal_kernel_cpu")
     return _leaf(rng(generator).standard_normal(_size(size)).astype(np_dtype), requires_grad)
 
 
@@ -303,10 +310,11 @@ def full_like(
 
 
 def _require_float(np_dtype, name: str) -> None:
-    if np.dtype(np_dtype).kind != "f":
-        raise RuntimeError(
-            f"\"{name}\" not implemented for '{dtypes.from_numpy_dtype(np.dtype(np_dtype)).name}'"
-        )
+    """PyTorch's error for random floats asked in an integer or bool dtype ('Long', 'Bool')."""
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype.kind != "f":
+        scalar_type = dtypes.SCALAR_TYPE_NAMES.get(np_dtype.name, np_dtype.name)
+        raise NotImplementedError(f"\"{name}\" not implemented for '{scalar_type}'")
 
 
 def rand_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:

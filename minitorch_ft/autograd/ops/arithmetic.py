@@ -24,9 +24,14 @@ class Add(Op):
         return grad, grad
 
 
-def _scaled(b, alpha):
-    """alpha * b; a python-number b stays a python number (np.multiply would make it int64)."""
-    return b * alpha if type(b) is not np.ndarray else np.multiply(b, alpha)
+def _scaled(b, alpha, dtype=None):
+    """alpha * b in the result dtype; a python-number b stays a python number.
+
+    (np.multiply would make a number int64, and a uint8 b would wrap before promotion.)
+    """
+    if type(b) is not np.ndarray:
+        return b * alpha
+    return np.multiply(b if dtype is None else b.astype(dtype, copy=False), alpha)
 
 
 def _check_alpha(a, b, alpha, dtype) -> None:
@@ -48,7 +53,7 @@ class AddScaled(Op):
     @staticmethod
     def forward(ctx, a, b, alpha, dtype=None):
         ctx.alpha = alpha
-        return np.add(a, _scaled(b, alpha), dtype=dtype)
+        return np.add(a, _scaled(b, alpha, dtype), dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -79,7 +84,7 @@ class SubScaled(Op):
     @staticmethod
     def forward(ctx, a, b, alpha, dtype=None):
         ctx.alpha = alpha
-        return np.subtract(a, _scaled(b, alpha), dtype=dtype)
+        return np.subtract(a, _scaled(b, alpha, dtype), dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -98,6 +103,21 @@ class Rsub(Op):
     @staticmethod
     def backward(ctx, grad):
         return -grad, None
+
+
+class RsubScaled(Op):
+    """scalar - alpha*a (`sub(number, a, alpha=)`, `rsub(a, number, alpha=)`); d/da = -alpha*g."""
+
+    grad_fn_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, scalar, alpha, dtype=None):
+        ctx.alpha = alpha
+        return np.subtract(scalar, _scaled(a, alpha, dtype), dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * -ctx.alpha, None, None
 
 
 class Mul(Op):
@@ -191,6 +211,20 @@ class PowScalar(Op):
         return grad * (p * np.power(a, p - 1)), None
 
 
+def _power(a, b, dtype=None) -> np.ndarray:
+    """np.power, except integer ** negative integer gives torch's values (numpy raises).
+
+    x ** -n truncates 1 / x**n: 1 for a base of 1, +-1 for -1, else 0.
+    """
+    try:
+        return np.power(a, b, dtype=dtype)
+    except ValueError:
+        out = np.power(a, np.maximum(b, 0), dtype=dtype)  # a python-int base stays weak
+        odd = (b % 2 == 1).astype(out.dtype)
+        negative = np.where(a == 1, 1, np.where(a == -1, 1 - 2 * odd, 0))
+        return np.where(b < 0, negative, out).astype(out.dtype, copy=False)
+
+
 class PowTensor(Op):
     """a ** b with a tensor exponent; d/da = b a^(b-1) g, d/db = a^b log(a) g."""
 
@@ -199,7 +233,7 @@ class PowTensor(Op):
     @staticmethod
     @quiet
     def forward(ctx, a, b, dtype=None):
-        out = np.power(a, b, dtype=dtype)
+        out = _power(a, b, dtype=dtype)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -230,7 +264,7 @@ class PowScalarBase(Op):
     @staticmethod
     @quiet
     def forward(ctx, base, a, dtype=None):
-        out = np.power(base, a, dtype=dtype)
+        out = _power(base, a, dtype=dtype)
         ctx.base = base
         ctx.save_for_backward(out)
         return out
@@ -314,7 +348,7 @@ def sub(input, other, *, alpha=1) -> Tensor:
         or isinstance(a, bool)
         or isinstance(b, bool)
     ):
-        if _is_bool(a) and _is_bool(b):
+        if (_is_bool(a) or isinstance(a, bool)) and (_is_bool(b) or isinstance(b, bool)):
             raise RuntimeError(
                 "Subtraction, the `-` operator, with two bool tensors is not "
                 "supported. Use the `^` or `logical_xor()` operator instead."
@@ -322,10 +356,13 @@ def sub(input, other, *, alpha=1) -> Tensor:
         raise RuntimeError(
             f"Subtraction, the `-` operator, with a bool tensor is not supported. {_BOOL_SUB_HINT}"
         )
-    if not isinstance(a, Tensor):
-        return Rsub.apply(b, a, dtype=dtype)
     if alpha != 1:
         _check_alpha(a, b, alpha, dtype)
+    if not isinstance(a, Tensor):
+        if alpha != 1:
+            return RsubScaled.apply(b, a, alpha, dtype=dtype)
+        return Rsub.apply(b, a, dtype=dtype)
+    if alpha != 1:
         return SubScaled.apply(a, b, alpha, dtype=dtype)
     if dtype is None:  # no kwargs dict on the common path
         return Sub.apply(a, b)
@@ -355,6 +392,9 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
         dtype = (a if isinstance(a, Tensor) else b)._data.dtype
         if dtype.kind != "f":
             dtype = float_dtype_for(dtype)
+            # true division computes in float: a python int keeps its value (not wrapped to uint8)
+            a = a if isinstance(a, Tensor) or not isinstance(input, int) else input
+            b = b if isinstance(b, Tensor) or not isinstance(other, int) else other
         else:
             dtype = None
     elif dtype.kind != "f":
@@ -391,7 +431,7 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
             return Tensor._wrap(input._data.copy() if exponent else np.ones_like(input._data))
         if input._data.dtype.kind in "iub" and isinstance(exponent, float):
             input = input.to(float_dtype_for(input._data.dtype))  # noqa: A001
-        elif input._data.dtype.kind in "iu" and exponent < 0:
+        elif input._data.dtype.kind in "iub" and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         elif input._data.dtype.kind == "b":
             input = input.to(np.int64)  # noqa: A001 - bool ** int counts in int64, as torch

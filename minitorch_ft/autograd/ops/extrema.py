@@ -169,12 +169,14 @@ def min(input: Tensor, dim=None, keepdim: bool = False):
 
 
 def _amax_like(name: str, op, input: Tensor, dim, keepdim: bool) -> Tensor:
-    axes = reduce_axes(dim, input.ndim)
     if input._data.size == 0:
         if dim is None or (isinstance(dim, (tuple, list)) and not dim):
             _check_nonempty(name, input, None)
-        for axis in axes:
-            _check_nonempty(name, input, axis)
+        for d in dim if isinstance(dim, (tuple, list)) else (dim,):
+            # torch names the dim as given (-1 stays -1), before any duplicate-dim error
+            if input.ndim and input.shape[_wrap_dim(operator.index(d), input.ndim)] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    axes = reduce_axes(dim, input.ndim)
     return op.apply(input, axes=axes, keepdim=keepdim)
 
 

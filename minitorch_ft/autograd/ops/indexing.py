@@ -137,7 +137,9 @@ def parse_key(key, shape: tuple, write: bool = False):
         elif isinstance(k, slice):
             size = shape[dim]
             if k.step is not None and k.step <= 0:
-                raise ValueError("step must be greater than zero")
+                raise ValueError(
+                    "slice step cannot be zero" if k.step == 0 else "step must be greater than zero"
+                )
             start, stop, step = k.indices(size)
             stop = max(stop, start)
             # Inside a tuple, `:`, `0:` and `:n` (n >= size) record nothing; `x[:]` slices.
@@ -380,6 +382,11 @@ def setitem(self: Tensor, key, value) -> None:
     result_shape = view[advanced].shape if advanced is not None else view.shape
     if not isinstance(value, Tensor):
         value = Tensor._wrap(np.asarray(value, self._data.dtype))
+    if value.ndim and value.shape[0] == 1:  # PyTorch drops a value's leading size-1 dims
+        shape = value.shape
+        while shape and shape[0] == 1:
+            shape = shape[1:]
+        value = value.reshape(shape)
     _check_value_shape(value, result_shape, advanced is not None)
     if steps:
         op = CopySlices

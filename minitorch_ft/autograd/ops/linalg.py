@@ -10,9 +10,9 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
-from ._support import check_tensor, type_name
+from ._support import check_tensor
 from .einsum import einsum, tensordot
-from .matmul import Dot, Mv, mm
+from .matmul import Dot, Mv, check_product_dtypes, mm
 
 __all__ = [
     "addmm",
@@ -42,17 +42,15 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Inner product of two 1-d tensors of one dtype and length."""
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
-    if input._data.dtype != tensor._data.dtype:
-        raise RuntimeError(
-            "dot : expected both vectors to have same dtype, but found "
-            f"{type_name(input._data.dtype)} and {type_name(tensor._data.dtype)}"
-        )
+    if input._data.dtype != tensor._data.dtype:  # dtypes are checked before sizes, bool after
+        check_product_dtypes(input, tensor, "dot")
     n, m = input.shape[0], tensor.shape[0]
     if n != m:
         raise RuntimeError(
             f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
             f"number of elements, but got {n} and {m} elements respectively"
         )
+    check_product_dtypes(input, tensor, "dot")
     return Dot.apply(input, tensor)
 
 
@@ -70,6 +68,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
             f"size mismatch, got input ({input.shape[0]}), mat "
             f"({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})"
         )
+    check_product_dtypes(input, vec, "mv")
     return Mv.apply(input, vec)
 
 

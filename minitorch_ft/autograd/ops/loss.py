@@ -16,6 +16,7 @@ from .. import grad_mode
 from ..dtypes import SCALAR_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor
+from ._support import broadcast_shape
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -125,7 +126,8 @@ def binary_cross_entropy_with_logits(
         )
     if target._data.dtype.kind != "f":
         raise RuntimeError(
-            f"result type Float can't be cast to the desired output type "
+            f"result type {SCALAR_TYPE_NAMES.get(input._data.dtype.name, input.dtype)} can't "
+            "be cast to the desired output type "
             f"{SCALAR_TYPE_NAMES.get(target._data.dtype.name, target.dtype)}"
         )
     if reduction not in _REDUCTIONS:
@@ -148,7 +150,7 @@ def binary_cross_entropy_with_logits(
                 "The function 'binary_cross_entropy_with_logits' is not differentiable with "
                 f"respect to argument '{name}'. This input cannot have requires_grad True."
             )
-        shape = np.broadcast_shapes(extra.shape, input.shape)
+        shape = broadcast_shape(input.shape, extra.shape)  # torch's "size of tensor a" error
         if shape != tuple(input.shape):
             raise RuntimeError(
                 f"output with shape {list(input.shape)} doesn't match the "

@@ -10,7 +10,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import as_tensor
-from ._support import write_out
+from ._support import broadcast_shape, type_name, write_out
 from .shape import squeeze_added_dims
 
 
@@ -52,7 +52,10 @@ class Bmm(Op):
 
 
 class Matmul(Op):
-    """General broadcast matmul (N-D with N-D); gradients reduced over broadcast batch dims."""
+    """Broadcast batched matmul (N-D with N-D, either side may be 1-D, as np.matmul promotes).
+
+    PyTorch's last node here is the `_unsafe_view` of its folded mm/mv or of its bmm.
+    """
 
     grad_fn_name = "UnsafeViewBackward0"
 
@@ -65,14 +68,36 @@ class Matmul(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
+        shape_a, shape_b = ctx._shapes
+        # put back the dims np.matmul added for 1-D operands (and dropped from the output)
+        if len(shape_a) == 1:
+            grad = np.expand_dims(grad, -2)
+        if len(shape_b) == 1:
+            grad = np.expand_dims(grad, -1)
         grad_a = grad_b = None
         if b is not None:
-            grad_a = np.matmul(grad, np.swapaxes(b, -1, -2))
-            grad_a = _reduce_batch(grad_a, ctx._shapes[0])
+            b2 = b[:, None] if b.ndim == 1 else b
+            grad_a = np.matmul(grad, np.swapaxes(b2, -1, -2))
+            grad_a = _reduce_batch(grad_a, (1, *shape_a) if len(shape_a) == 1 else shape_a)
+            grad_a = grad_a.reshape(shape_a)
         if a is not None:
-            grad_b = np.matmul(np.swapaxes(a, -1, -2), grad)
-            grad_b = _reduce_batch(grad_b, ctx._shapes[1])
+            a2 = a[None] if a.ndim == 1 else a
+            grad_b = np.matmul(np.swapaxes(a2, -1, -2), grad)
+            grad_b = _reduce_batch(grad_b, (*shape_b, 1) if len(shape_b) == 1 else shape_b)
+            grad_b = grad_b.reshape(shape_b)
         return grad_a, grad_b
+
+
+class MatmulClone(Matmul):
+    """PyTorch's matrix @ batch folds to mm on the transposed batch, then copies (`.contiguous`)."""
+
+    grad_fn_name = "CloneBackward0"
+
+
+class MatmulTranspose(Matmul):
+    """As MatmulClone when the transposed result is already contiguous (no copy recorded)."""
+
+    grad_fn_name = "TransposeBackward0"
 
 
 def _reduce_batch(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -126,7 +151,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
             f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(input.shape)} and "
             f"{_shape_str(mat2.shape)})"
         )
-    _check_dtypes(input, mat2)
+    check_product_dtypes(input, mat2)
     return Mm.apply(input, mat2)
 
 
@@ -140,15 +165,49 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
             f"Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
         )
-    _check_dtypes(input, mat2)
+    check_product_dtypes(input, mat2, "bmm")
     return Bmm.apply(input, mat2)
 
 
-def _check_dtypes(a: Tensor, b: Tensor) -> None:
-    if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
-        )
+# C++ type names, as PyTorch's mm words its dtype mismatch
+_CPP_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+_BOOL_KERNELS = {"mm": "addmm_impl_cpu_", "mv": "addmv_impl_cpu", "dot": "dot", "bmm": "bmm"}
+
+
+def check_product_dtypes(a: Tensor, b: Tensor, kernel: str = "mm") -> None:
+    """PyTorch's dtype errors for a product, worded by the kernel it reaches (mv: a is the matrix)."""
+    dtype_a, dtype_b = a._data.dtype, b._data.dtype
+    if dtype_a != dtype_b:
+        name_a, name_b = type_name(dtype_a), type_name(dtype_b)
+        if kernel == "mm":
+            message = (
+                "expected m1 and m2 to have the same dtype, but got: "
+                f"{_CPP_NAMES[dtype_a.name]} != {_CPP_NAMES[dtype_b.name]}"
+            )
+        elif kernel == "mv":
+            message = (
+                "addmv input tensors must have the same dtype, but got "
+                f"{name_b}, {name_a}, and {name_b}"
+            )
+        elif kernel == "dot":
+            message = (
+                f"dot : expected both vectors to have same dtype, but found {name_a} and {name_b}"
+            )
+        else:
+            message = f"expected scalar type {name_a} but found {name_b}"
+        raise RuntimeError(message)
+    if dtype_a == np.bool_:
+        raise NotImplementedError(f"\"{_BOOL_KERNELS[kernel]}\" not implemented for 'Bool'")
 
 
 def matmul(input, other, *, out=None) -> Tensor:
@@ -164,13 +223,15 @@ def _matmul(input, other) -> Tensor:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
         )
-    _check_dtypes(a, b)
     if da == 1 and db == 1:
+        if a._data.dtype != b._data.dtype:  # dot checks dtypes before sizes, bool after
+            check_product_dtypes(a, b, "dot")
         if a.shape[0] != b.shape[0]:
             raise RuntimeError(
                 f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
                 f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
             )
+        check_product_dtypes(a, b, "dot")
         return Dot.apply(a, b)
     if da == 2 and db == 2:
         return mm(a, b)
@@ -180,6 +241,7 @@ def _matmul(input, other) -> Tensor:
                 f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
                 f"vec ({b.shape[0]})"
             )
+        check_product_dtypes(a, b, "mv")
         return Mv.apply(a, b)
     if da == 1 and db == 2:
         if a.shape[0] != b.shape[0]:
@@ -187,42 +249,91 @@ def _matmul(input, other) -> Tensor:
                 f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and "
                 f"{_shape_str(b.shape)})"
             )
+        check_product_dtypes(a, b)
         return squeeze_added_dims(mm(a.unsqueeze(0), b), (0,))
-    # Batched: promote 1-D operands, multiply with broadcasting, drop promoted dims.
-    a2 = a.unsqueeze(0) if da == 1 else a
-    b2 = b.unsqueeze(-1) if db == 1 else b
-    if a2.shape[-1] != b2.shape[-2]:
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{_batch_size(a2)}, {a2.shape[-1]}] but got: [{_batch_size(b2)}, {b2.shape[-2]}]."
-            if da > 2 and db > 2
-            else f"mat1 and mat2 shapes cannot be multiplied "
-            f"({_shape_str((_batch_size(a2), a2.shape[-1]))} and "
-            f"{_shape_str(b2.shape[-2:])})"
-        )
-    try:
-        np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-    except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({a2.shape[-3]}) must match the size of tensor b "
-            f"({b2.shape[-3]}) at non-singleton dimension 0"
-        ) from None
-    if a2.ndim == 3 and b2.ndim == 3 and a2.shape[0] == b2.shape[0]:
-        out = Bmm.apply(a2, b2)
-    else:
-        out = Matmul.apply(a2, b2)
-    if db == 1:
-        out = squeeze_added_dims(out, (-1,))
-    if da == 1:
-        out = squeeze_added_dims(out, (-2,))
-    return out
+    return _batched(a, b)
 
 
-def _batch_size(t: Tensor) -> int:
+def _prod(shape) -> int:
     n = 1
-    for s in t.shape[:-2]:
+    for s in shape:
         n *= s
     return n
+
+
+def _foldable(big: np.ndarray) -> bool:
+    """True when `big` reshapes to (-1, last dim) without a copy (PyTorch then folds to mm/mv)."""
+    if big.size == 0:
+        return True
+    shape, strides = big.shape, big.strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
+
+
+def _batched(a: Tensor, b: Tensor) -> Tensor:
+    """matmul with a >= 3-D operand, choosing PyTorch's route (fold to mm/mv, or bmm).
+
+    The route decides the error text and the grad_fn name; the numbers are np.matmul's.
+    """
+    sa, sb = a.shape, b.shape
+    if len(sa) == 3 and len(sb) == 3 and sa[0] != sb[0]:
+        # PyTorch drops a batch of 1 that requires grad, so its gradient is not expanded
+        if sa[0] == 1 and a.requires_grad:
+            sa = sa[1:]
+        elif sb[0] == 1 and b.requires_grad:
+            sb = sb[1:]
+    da, db = len(sa), len(sb)
+    a_larger = da >= db
+    route = "bmm"
+    if max(da, db) >= 3 and min(da, db) <= 2:
+        if (b if a_larger else a).requires_grad:
+            route = "fold"
+        elif da != 2:
+            big = a._data if a_larger else np.swapaxes(b._data, -1, -2)
+            route = "fold" if _foldable(big) else "bmm"
+    if route == "fold":
+        _check_folded(sa, sb, a_larger)
+        mat, other = (a, b) if a_larger else (b, a)  # the folded operand is the matrix
+        check_product_dtypes(mat, other, "mv" if other.ndim == 1 else "mm")
+    else:
+        _check_bmm(sa, sb)
+        check_product_dtypes(a, b, "bmm")
+    if route == "fold" and not a_larger and da == 2:
+        # the folded product is transposed back and made contiguous (a copy unless trivial)
+        n, p = sa[0], sb[-1]
+        op = MatmulTranspose if n <= 1 or p <= 1 or 0 in sb else MatmulClone
+        return op.apply(a, b)
+    return Matmul.apply(a, b)
+
+
+def _check_folded(sa: tuple, sb: tuple, a_larger: bool) -> None:
+    """PyTorch's mm/mv errors on the folded operands: the larger one viewed as a matrix."""
+    if a_larger:
+        rows, inner, other = _prod(sa[:-1]), sa[-1], sb
+    else:  # the batch is transposed and folded; a 2-D left operand is transposed too
+        rows, inner = _prod(sb[:-2]) * sb[-1], sb[-2]
+        other = sa if len(sa) == 1 else (sa[1], sa[0])
+    if inner == other[0]:
+        return
+    if len(other) == 1:
+        raise RuntimeError(
+            f"size mismatch, got input ({rows}), mat ({rows}x{inner}), vec ({other[0]})"
+        )
+    raise RuntimeError(
+        f"mat1 and mat2 shapes cannot be multiplied ({rows}x{inner} and {_shape_str(other)})"
+    )
+
+
+def _check_bmm(sa: tuple, sb: tuple) -> None:
+    """PyTorch broadcasts the batch dims, then checks the bmm of the flattened batches."""
+    batch = broadcast_shape(sa[:-2], sb[:-2])
+    m1 = sa[-1]
+    m2 = sb[-2] if len(sb) > 1 else sb[0]
+    if m1 != m2:
+        n = _prod(batch)
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{n}, {m1}] but got: [{n}, {m2}]."
+        )
 
 
 Tensor.__matmul__ = _matmul

@@ -120,14 +120,13 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
         return Tensor._wrap(np.repeat(np.arange(len(counts)), counts).astype(np.int64))
     x = input.reshape(-1) if dim is None else input
     axis = 0 if dim is None else _wrap_dim(dim, input.ndim)
-    if isinstance(repeats, Tensor) and repeats.numel() != 1:
-        index = np.repeat(np.arange(x.shape[axis]), repeats._data)
+    if isinstance(repeats, Tensor):  # torch gathers for tensor repeats, even of one element
+        index = np.repeat(np.arange(x.shape[axis]), repeats._data.reshape(-1))
         return x.index_select(axis, Tensor._wrap(index.astype(np.int64)))
-    r = int(repeats.item() if isinstance(repeats, Tensor) else repeats)
     sizes = list(x.shape)
-    expanded = x.unsqueeze(axis + 1).expand(*sizes[: axis + 1], r, *sizes[axis + 1 :])
-    sizes[axis] *= r
-    return expanded.reshape(sizes)
+    expanded = x.unsqueeze(axis + 1).expand(*sizes[: axis + 1], repeats, *sizes[axis + 1 :])
+    sizes[axis] *= repeats
+    return expanded.contiguous().view(sizes)  # torch's nodes: View over Clone over Expand
 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim=None) -> Tensor:

@@ -128,9 +128,17 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return out
 
 
+def _reduced_axis(input: Tensor, dim, name: str) -> tuple:
+    """_axis for ops that pick one element along dim: torch's IndexError when it is empty."""
+    a, axis = _axis(input, dim)
+    if a.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+    return a, axis
+
+
 def _nth(input: Tensor, dim, keepdim: bool, rank, op: type, name: str):
     """The value of rank `rank(n)` (0-based, sorted ascending) along dim, with its index."""
-    a, axis = _axis(input, dim)
+    a, axis = _reduced_axis(input, dim, name)
     n = a.shape[axis]
     order = _order(a._data, axis, False)
     index = np.take(order, [rank(n)], axis=axis)
@@ -164,7 +172,7 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     """The k-th smallest value (1-based) along `dim` and its index."""
     check_tensor(input, "kthvalue")
-    a, axis = _axis(input, dim)
+    a, axis = _reduced_axis(input, dim, "kthvalue")
     if not 1 <= k <= a.shape[axis]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
     return _nth(input, dim, keepdim, lambda n: k - 1, _KthPick, "kthvalue")
@@ -173,7 +181,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     """The most frequent value along `dim` (smallest among ties) and its last index."""
     check_tensor(input, "mode")
-    a, axis = _axis(input, dim)
+    a, axis = _reduced_axis(input, dim, "mode")
     moved = np.moveaxis(a._data, axis, -1)
     flat = moved.reshape(-1, moved.shape[-1])
     index = np.empty((flat.shape[0], 1), np.int64)
