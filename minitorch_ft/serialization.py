@@ -124,10 +124,42 @@ def _read(f) -> tuple[dict, dict]:
             header = json.loads(data[8 : 8 + int.from_bytes(data[:8], "little")])
             metadata = header.get("__metadata__") or {}
     except Exception as err:
+        _check_dtypes(name, data)  # a valid file with a dtype numpy lacks (bf16, fp8)
         raise SerializationError(
             f"could not load '{name}': not a valid safetensors file ({err})"
         ) from err
+    if any(a.dtype not in _SUPPORTED for a in arrays.values()):
+        _check_dtypes(name, data)  # e.g. U16/U32/U64, which numpy reads but Tensor lacks
     return arrays, metadata
+
+
+_SUPPORTED = {
+    np.dtype(t) for t in (np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8)
+} | {np.dtype(np.uint8), np.dtype(np.bool_)}
+_SUPPORTED_CODES = ("F64", "F32", "F16", "I64", "I32", "I16", "I8", "U8", "BOOL")
+
+
+def _check_dtypes(name: str, data: bytes | None) -> None:
+    """Name the first tensor whose safetensors dtype minitorch_ft cannot hold, if any."""
+    try:
+        if data is None:
+            with open(name, "rb") as handle:
+                head = handle.read(8)
+                header = json.loads(handle.read(int.from_bytes(head, "little")))
+        else:
+            header = json.loads(data[8 : 8 + int.from_bytes(data[:8], "little")])
+        bad = next(
+            (k, v["dtype"])
+            for k, v in header.items()
+            if k != "__metadata__" and v.get("dtype") not in _SUPPORTED_CODES
+        )
+    except Exception:  # not a readable header, or every dtype is supported
+        return
+    raise SerializationError(
+        f"could not load '{name}': tensor '{bad[0]}' has dtype {bad[1]}, which minitorch_ft "
+        f"does not support (supported: {', '.join(_SUPPORTED_CODES)}); convert it in PyTorch "
+        "first, e.g. to float32"
+    )
 
 
 def load(f, map_location=None, *, weights_only: bool | None = None, mmap=None, **kwargs):
@@ -139,8 +171,9 @@ def load(f, map_location=None, *, weights_only: bool | None = None, mmap=None, *
     arrays, metadata = _read(f)
     if _TREE in metadata:
         return _decode(json.loads(metadata[_TREE]), arrays, {})
-    order = json.loads(metadata[_KEYS]) if _KEYS in metadata else sorted(arrays)
-    order = [k for k in order if k in arrays] + [k for k in sorted(arrays) if k not in order]
+    # a foreign file keeps the order safetensors.torch.load_file gives (the file's own)
+    order = json.loads(metadata[_KEYS]) if _KEYS in metadata else list(arrays)
+    order = [k for k in order if k in arrays] + [k for k in arrays if k not in order]
     return OrderedDict((k, Tensor._wrap(_writable(arrays[k]))) for k in order)
 
 

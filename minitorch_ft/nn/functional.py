@@ -75,7 +75,12 @@ def layer_norm(
     eps: float = 1e-5,
 ) -> Tensor:
     """Normalise over the trailing `normalized_shape` dims, then scale and shift."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not isinstance(normalized_shape, (tuple, list)):  # nn.LayerNorm takes an int; F doesn't
+        raise TypeError(
+            "layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, "
+            f"not {type(normalized_shape).__name__}"
+        )
+    shape = tuple(normalized_shape)
     k = len(shape)
     if k == 0:
         raise RuntimeError(
@@ -94,7 +99,7 @@ def layer_norm(
                 f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
                 f"shape {list(t.shape)} and normalized_shape = {list(shape)}"
             )
-    _check_float_params("LayerNormKernelImpl", input, weight, bias)
+    _check_float_params("LayerNormKernelImpl", input, weight, bias, dtype_first=False)
     return NativeLayerNorm.apply(input, weight, bias, ndim=k, eps=eps)
 
 
@@ -103,7 +108,12 @@ def rms_norm(
 ) -> Tensor:
     """x / sqrt(mean(x^2) + eps) over the trailing dims, times weight; eps defaults to the
     dtype's machine epsilon, as in PyTorch."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not isinstance(normalized_shape, (tuple, list)):  # nn.LayerNorm takes an int; F doesn't
+        raise TypeError(
+            "layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, "
+            f"not {type(normalized_shape).__name__}"
+        )
+    shape = tuple(normalized_shape)
     k = len(shape)
     if input.ndim < k or tuple(input.shape[input.ndim - k :]) != shape:
         dims = ", ".join(str(s) for s in shape)
@@ -142,15 +152,23 @@ def group_norm(
     return NativeGroupNorm.apply(input, weight, bias, groups=num_groups, eps=eps)
 
 
-def _check_float_params(kernel: str, input: Tensor, *params: Tensor | None) -> None:
-    """Float input only, and parameters of the input's dtype (PyTorch's CPU kernels)."""
+def _check_float_params(
+    kernel: str, input: Tensor, *params: Tensor | None, dtype_first: bool = True
+) -> None:
+    """Float input only, and parameters of the input's dtype (PyTorch's CPU kernels).
+
+    dtype_first=False checks the parameters first, as torch's layer_norm does.
+    """
+    if dtype_first and input._data.dtype.kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar(input)}'")
+    given = [p._data.dtype for p in params if p is not None]
+    if any(d != input._data.dtype for d in given):
+        # torch's two texts: parameters all float32 (its half-input mixed mode) or not
+        if all(d == np.float32 for d in given):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
     if input._data.dtype.kind != "f":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar(input)}'")
-    for p in params:
-        if p is not None and p._data.dtype != input._data.dtype:
-            raise RuntimeError(
-                f"mixed dtype (CPU): expect parameter to have scalar type of {_scalar(input)}"
-            )
 
 
 def batch_norm(
@@ -226,13 +244,20 @@ def embedding(
     sparse: bool = False,
 ) -> Tensor:
     """Rows of `weight` picked by integer indices; padding_idx rows get no gradient."""
-    if input._data.dtype.kind not in "iu":
+    for arg, value in (("indices", input), ("weight", weight)):
+        if not isinstance(value, Tensor):
+            position = 2 if arg == "indices" else 1  # torch's argument order (weight, indices)
+            raise TypeError(
+                f"embedding(): argument '{arg}' (position {position}) must be Tensor, "
+                f"not {type(value).__name__}"
+            )
+    if input._data.dtype not in (np.int64, np.int32):
         from ..autograd.tensor import typename
 
+        kind = "CPUBoolType" if input._data.dtype == np.bool_ else typename(input)
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
-            f"types: Long, Int; but got {typename(input)} instead (while checking arguments "
-            "for embedding)"
+            f"types: Long, Int; but got {kind} instead (while checking arguments for embedding)"
         )
     num = weight.shape[0]
     if padding_idx is not None:

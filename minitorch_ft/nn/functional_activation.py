@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
+from ..autograd.function import Op
 from ..autograd.ops import activation as _act
 from ..autograd.ops import elementwise as _ew
-from ..autograd.tensor import Tensor
+from ..autograd.ops._support import require_float
+from ..autograd.tensor import Tensor, _wrap_dim
 
 __all__ = [
     "celu",
     "elu",
     "gelu",
+    "glu",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
@@ -125,6 +130,38 @@ def softsign(input: Tensor) -> Tensor:
 
 def tanhshrink(input: Tensor) -> Tensor:
     return _act.tanhshrink(input)
+
+
+class _Glu(Op):
+    """a * sigmoid(b) for the halves a, b of `dim`; da = g s, db = g a s (1 - s)."""
+
+    grad_fn_name = "GluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        a, b = np.split(x, 2, axis=dim)
+        s = 1.0 / (1.0 + np.exp(-b))
+        ctx.save_for_backward(a, s)
+        ctx.dim = dim
+        return a * s
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, s = ctx.saved
+        gs = grad * s
+        return np.concatenate([gs, gs * a * (1 - s)], axis=ctx.dim), None
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit: split `dim` in half, first half * sigmoid(second half)."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    dim = _wrap_dim(dim, input.ndim)
+    if input.shape[dim] % 2:
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {dim} is size {input.shape[dim]}"
+        )
+    return _Glu.apply(require_float(input, "glu_cpu"), dim)
 
 
 def _implicit_dim(name: str, ndim: int, stacklevel: int) -> int:

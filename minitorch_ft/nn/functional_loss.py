@@ -14,6 +14,7 @@ import numpy as np
 
 from ..autograd.dtypes import SCALAR_TYPE_NAMES
 from ..autograd.ops import nn_losses as _losses
+from ..autograd.ops._support import broadcast_shape
 from ..autograd.ops.loss import _legacy_reduction, binary_cross_entropy_with_logits
 from ..autograd.tensor import Tensor
 from .functional_activation import log_softmax
@@ -84,7 +85,9 @@ def _pointwise(
     weight: Tensor | None = None,
     beta: float = 1.0,
 ) -> Tensor:
-    _warn_size(input, target)
+    if target.shape != input.shape:
+        _warn_size(input, target)
+        broadcast_shape(input.shape, target.shape)  # torch's "size of tensor a ..." error
     input, target = _promote(input, target, kind, reduction)
     # Weighted mse/l1 "mean" is sum(w l) / sum(w) in PyTorch; weighted huber is a plain mean.
     weight_mean = kind in ("mse", "l1")
@@ -178,14 +181,25 @@ def binary_cross_entropy(
     x = input._data
     if not ((x >= 0) & (x <= 1)).all():  # NaN fails too, as in PyTorch
         raise RuntimeError("all elements of input should be between 0 and 1")
-    if weight is not None:
-        np.broadcast_shapes(weight.shape, input.shape)
-        if np.broadcast_shapes(weight.shape, input.shape) != tuple(input.shape):
-            raise RuntimeError(
-                f"output with shape {list(input.shape)} doesn't match the broadcast shape "
-                f"{list(np.broadcast_shapes(weight.shape, input.shape))}"
-            )
+    if weight is not None and weight.shape != input.shape:
+        _check_bce_weight(weight.shape, input.shape)
     return _losses.BinaryCrossEntropy.apply(input, target, weight, reduction=reduction)
+
+
+def _check_bce_weight(weight_shape, shape) -> None:
+    """PyTorch expands weight to the input's shape: its errors for a weight that won't fit."""
+    for i in range(1, min(len(weight_shape), len(shape)) + 1):
+        if weight_shape[-i] not in (1, shape[-i]):
+            raise RuntimeError(
+                f"Attempting to broadcast a dimension of length {weight_shape[-i]} at -{i}! "
+                f"Mismatching argument at index 1 had torch.Size({list(weight_shape)}); but "
+                f"expected shape should be broadcastable to {list(shape)}"
+            )
+    full = np.broadcast_shapes(weight_shape, shape)
+    if full != tuple(shape):
+        raise RuntimeError(
+            f"output with shape {list(shape)} doesn't match the broadcast shape {list(full)}"
+        )
 
 
 def _nll_name(ndim: int, reduction: str) -> str:
@@ -197,8 +211,7 @@ def _nll_name(ndim: int, reduction: str) -> str:
 
 
 def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
-    if target._data.dtype not in (np.int64, np.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar(target)}")
+    """PyTorch's checks in its order: dims, batch size, (for <= 2-D) target dims, dtype."""
     if input.ndim == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
     if input.ndim >= 2 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
@@ -208,6 +221,8 @@ def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
         )
     if input.ndim <= 2 and target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar(target)}")
     if input.ndim > 2:
         expected = [input.shape[0], *input.shape[2:]]
         if list(target.shape) != expected:
@@ -256,22 +271,24 @@ def cross_entropy(
     """log_softmax over dim 1 (dim 0 for 1-D input) followed by nll_loss; the target is
     class indices, or class probabilities of the input's shape."""
     reduction = _reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    if label_smoothing > 1.0:  # PyTorch lets a negative value through (no smoothing)
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
-    classes = input.shape[class_dim]
-    logp = log_softmax(input, class_dim)
-    if target.shape == input.shape and target._data.dtype.kind == "f":
-        if label_smoothing > 0:
-            target = target * (1 - label_smoothing) + label_smoothing / classes
-        name = "DivBackward1" if reduction == "mean" else "NegBackward0"
-        node = _losses.named(_losses.SoftTargetCrossEntropy, name)
-        return node.apply(logp, target, weight, reduction=reduction)
     if target.shape == input.shape and target._data.dtype.kind != "f":
         raise RuntimeError(
             "Expected floating point type for target with class probabilities, "
             f"got {_scalar(target)}"
         )
+    if input.ndim == 0 and target.shape == input.shape:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    logp = log_softmax(input, class_dim)
+    classes = input.shape[class_dim] if input.ndim else 1
+    if target.shape == input.shape:
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / classes
+        name = "DivBackward1" if reduction == "mean" else "NegBackward0"
+        node = _losses.named(_losses.SoftTargetCrossEntropy, name)
+        return node.apply(logp, target, weight, reduction=reduction)
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing <= 0:
         return nll

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from ..autograd.generator import Generator, rng
+from ..autograd.ops._support import require_float
 from ..autograd.tensor import Tensor
 
 _LINEAR_FNS = (
@@ -76,6 +77,7 @@ def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
     """Fill with U(a, b)."""
+    require_float(tensor, "check_uniform_bounds")  # torch's error for integer tensors
     return _write(tensor, rng(generator).uniform(a, b, size=tensor.shape))
 
 
@@ -83,6 +85,7 @@ def normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
     """Fill with N(mean, std^2)."""
+    require_float(tensor, "normal_kernel_cpu")
     return _write(tensor, rng(generator).normal(mean, std, size=tensor.shape))
 
 
@@ -103,6 +106,7 @@ def trunc_normal_(
     Rejection sampling: normal proposals, or uniform ones on [a, b] when that interval
     sits far in a tail (where normal proposals would almost never land).
     """
+    require_float(tensor, "normal_kernel_cpu")
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
             "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
@@ -211,6 +215,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor
+    require_float(tensor, "normal_kernel_cpu")
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     flat = rng(generator).standard_normal((rows, cols))
@@ -245,6 +250,7 @@ def sparse_(
     """N(0, std^2) with ceil(sparsity * rows) entries of every column set to zero."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    require_float(tensor, "normal_kernel_cpu")
     rows, cols = tensor.shape
     gen = rng(generator)
     values = gen.normal(0.0, std, size=(rows, cols))
@@ -252,3 +258,33 @@ def sparse_(
     for col in range(cols):
         values[gen.permutation(rows)[:zeros], col] = 0
     return _write(tensor, values)
+
+
+def _deprecated(method):
+    """torch's old un-suffixed names (nn.init.uniform, ...): warn, then call the `_` one."""
+    old = method.__name__[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(
+            f"`nn.init.{old}` is now deprecated in favor of `nn.init.{method.__name__}`.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return method(*args, **kwargs)
+
+    deprecated_init.__name__ = deprecated_init.__qualname__ = old
+    deprecated_init.__doc__ = method.__doc__
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+sparse = _deprecated(sparse_)
+orthogonal = _deprecated(orthogonal_)

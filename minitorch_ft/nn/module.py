@@ -408,6 +408,8 @@ class Module(ForwardHooksMixin, StateDictMixin):
         dtype = kwargs.get("dtype")
         device = kwargs.get("device")
         for arg in args:
+            if isinstance(arg, bool):  # non_blocking (positional), meaningless on the CPU
+                continue
             if isinstance(arg, Tensor):
                 dtype = arg.dtype
             elif isinstance(arg, (dtypes.dtype, type)):

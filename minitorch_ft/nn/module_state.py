@@ -132,7 +132,7 @@ class StateDictMixin:
                     f"Tensor-like object from checkpoint but received {type(value)}"
                 )
                 continue
-            if param.ndim == 0 and value.ndim == 1:  # PyTorch's 0.3 compatibility rule
+            if param.ndim == 0 and value.shape == (1,):  # PyTorch's 0.3 compatibility rule
                 value = Tensor._wrap(value._data[0])
             if value.shape != param.shape:
                 error_msgs.append(

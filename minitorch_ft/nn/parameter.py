@@ -64,5 +64,6 @@ class Buffer(Tensor):
 
 def empty_parameter(*shape: int, dtype=None, requires_grad: bool = True) -> Parameter:
     """An uninitialised Parameter of the given shape (layers fill it in reset_parameters)."""
-    np_dtype = dtypes.get_default_dtype().np if dtype is None else dtypes.to_dtype(dtype).np
-    return Parameter(Tensor._wrap(np.empty(shape, dtype=np_dtype)), requires_grad)
+    from ..autograd.creation import empty  # torch's errors for negative sizes
+
+    return Parameter(empty(*shape, dtype=dtype), requires_grad)
