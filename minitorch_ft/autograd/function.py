@@ -271,6 +271,8 @@ class Op:
                 if cls.is_view:
                     out._version = args[0]._version
                     _mark_view(out, args[0])
+                    if out._base.grad_fn is not None:  # only a non-leaf base can be rewritten
+                        _track_view(out)
                 else:
                     out._version = VersionCounter()
                 if ctx._saved:
@@ -310,6 +312,18 @@ _grad_state = grad_mode._state
 def _mark_view(out: Tensor, source: Tensor) -> None:
     """Remember whose memory a view shows (PyTorch's `_base`), for writes through the view."""
     out._base = source._base if source._base is not None else source
+
+
+def _track_view(view: Tensor) -> None:
+    """List a recorded view on its base, so an in-place change of the base (or of another
+    view of it) can give the view its new history, as PyTorch regenerates a view's grad_fn."""
+    views = view._base._views
+    if views is None:
+        views = view._base._views = []
+    views.append(weakref.ref(view))
+    count = len(views)
+    if count >= 32 and not count & (count - 1):  # at each doubling, drop views that are gone
+        views[:] = [ref for ref in views if ref() is not None]
 
 
 def _track_saved_versions(ctx: Node, args, out: Tensor) -> None:

@@ -58,6 +58,7 @@ class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_version", "__weakref__", "__dict__")
     __array_priority__ = 1000  # numpy defers `ndarray * Tensor` to Tensor.__rmul__
     _base = None  # for a view: the tensor whose memory it shows (set by view ops)
+    _views = None  # for a non-leaf base: weak references to its recorded views
     # Rarely set state lives in class defaults, so creating a tensor (every op does) sets
     # only the four slots above.
     _grad = None
@@ -425,7 +426,7 @@ class Tensor:
         new._init(self._data.copy(), self._requires_grad, None, None)
         memo[id(self)] = new
         for key, value in self.__dict__.items():
-            if key not in ("_accumulator", "_hooks", "_base"):
+            if key not in ("_accumulator", "_hooks", "_base", "_views"):
                 new.__dict__[key] = copy.deepcopy(value, memo)
         return new
 

@@ -433,3 +433,13 @@ def test_in_place_bitwise_operators_and_top_level_functions():
         RuntimeError, match="result type Float can't be cast to the desired output type Long"
     ):
         mt.tensor([1, 2]).acos_()
+
+
+def test_view_taken_before_base_changes_in_place_gets_the_new_gradient():
+    x = mt.ones(4, requires_grad=True)
+    y = x * 1
+    v = y[:2]
+    y.mul_(3)  # v now reads 3x, so d(sum v)/dx is 3 on its elements
+    v.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3, 3, 0, 0])
+    assert v.grad_fn.name() == "AsStridedBackward0"

@@ -306,6 +306,9 @@ def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwar
             base.grad_fn, base._requires_grad = written.grad_fn, True
             target.grad_fn = AsStrided.apply(base, positions=positions).grad_fn
         target._requires_grad = True
+        root = target if base is None else base
+        if root._views:
+            refresh_views(root, target)
     target._version.value += 1
     return target
 
@@ -367,6 +370,25 @@ class AsStrided(Op):
         out = np.zeros(ctx._shapes[0], grad.dtype)
         np.add.at(out.reshape(-1), ctx.positions, grad)
         return out
+
+
+def refresh_views(base: Tensor, written: Tensor) -> None:
+    """After a recorded in-place write into `base` (directly or through the view `written`),
+    every other live view of it reads the new values: its history becomes its elements of
+    the base (PyTorch regenerates such a view's grad_fn as AsStridedBackward0)."""
+    alive = []
+    for ref in base._views:
+        view = ref()
+        if view is None:
+            continue
+        alive.append(ref)
+        if view is written:
+            continue
+        positions = flat_positions(base._data, view._data)
+        if positions is not None:
+            view.grad_fn = AsStrided.apply(base, positions=positions).grad_fn
+            view._requires_grad = True
+    base._views = alive
 
 
 # PyTorch prints these C++ nodes with their namespace.

@@ -19,7 +19,7 @@ from ..function import Op
 from ..tensor import Tensor
 from . import arithmetic, elementwise  # noqa: F401 - attach the Tensor methods used below
 from ._support import broadcast_shape, check_tensor, quiet, type_name
-from .indexing import AsStrided, flat_positions
+from .indexing import AsStrided, flat_positions, refresh_views
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
@@ -119,6 +119,9 @@ def apply_inplace(self: Tensor, fn, *args) -> Tensor:
     else:
         self.grad_fn = node
     self._requires_grad = True
+    root = self if self._base is None else self._base
+    if root._views:
+        refresh_views(root, self)
     return self
 
 
