@@ -40,6 +40,7 @@ from .autograd.grad_mode import (
 from .autograd.ops.public import *  # noqa: F403
 from .autograd.printing import set_printoptions
 from .autograd.tensor import Size, Tensor, device, typename
+from .autograd.size import contiguous_format, layout, memory_format, preserve_format, strided
 
 half = float16
 float = float32  # noqa: A001 - PyTorch's public alias
@@ -56,6 +57,16 @@ __version__ = "0.1.0"
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
+
+
+def is_inference(input: Tensor) -> bool:  # noqa: A002 - PyTorch's name
+    """True for a tensor made under `inference_mode()`."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            "is_inference(): argument 'input' (position 1) must be Tensor, not "
+            f"{type(input).__name__}"
+        )
+    return input.is_inference()
 
 
 def numel(input: Tensor) -> int:

@@ -188,10 +188,10 @@ def test_port_changes_only_imports():
 def test_out_argument_writes_into_the_given_tensor():
     a = torch.ones(2, 3)
     out = torch.empty(2, 2)
-    version = out._version.value
+    version = out._version
     assert torch.matmul(a, a.T, out=out) is out
     np.testing.assert_array_equal(out.numpy(), np.full((2, 2), 3.0, np.float32))
-    assert out._version.value > version
+    assert out._version > version
     z = torch.zeros(2, 3, dtype=torch.float64)
     assert torch.mul(a, 2, out=z) is z and z.dtype == torch.float64
     np.testing.assert_array_equal(z.numpy(), np.full((2, 3), 2.0))

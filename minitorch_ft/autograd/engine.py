@@ -453,6 +453,11 @@ def _apply_post_hooks(node, grads_in: tuple, grad) -> tuple:
     wrap = Tensor._wrap
     positions = _listed_positions(node)
     edges = node._edges
+    if grads_in:  # hooks see each gradient reduced to its input's shape, as torch's do
+        grads_in = tuple(
+            g if g is None or shape is None or g.shape == shape else unbroadcast(g, shape)
+            for g, shape in zip(grads_in, node._shapes, strict=True)
+        )
     gi = tuple(
         None if edges[i][0] is None or grads_in[i] is None else wrap(grads_in[i]) for i in positions
     )

@@ -16,7 +16,7 @@ import numpy as np
 from . import grad_mode
 from .dtypes import TENSOR_TYPE_NAMES
 from .hooks import RemovableHandle
-from .tensor import Tensor, VersionCounter
+from .tensor import INFERENCE_SAVED_ERROR, InferenceCounter, Tensor, VersionCounter
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -269,12 +269,12 @@ class Op:
                 out._requires_grad = True
                 out.grad_fn = ctx
                 if cls.is_view:
-                    out._version = args[0]._version
+                    out._version_counter = args[0]._version_counter
                     _mark_view(out, args[0])
                     if out._base.grad_fn is not None:  # only a non-leaf base can be rewritten
                         _track_view(out)
                 else:
-                    out._version = VersionCounter()
+                    out._version_counter = VersionCounter()
                 if ctx._saved:
                     _track_saved_versions(ctx, args, out)
                 return out
@@ -290,13 +290,16 @@ class Op:
         out._data = result if type(result) is np.ndarray else np.asarray(result)
         out._requires_grad = False
         out.grad_fn = None
-        out._version = VersionCounter()
+        # under inference_mode (grad is off then) the output is an inference tensor
+        out._version_counter = InferenceCounter() if _grad_state.inference else VersionCounter()
         return out
 
 
 def _wrap_untracked(cls, args, arrays, kwargs) -> Tensor:
     """A view op's forward with nothing recorded: the output shares the input's version."""
-    out = Tensor._wrap(cls.forward(_NULL_CTX, *arrays, **kwargs), False, None, args[0]._version)
+    out = Tensor._wrap(
+        cls.forward(_NULL_CTX, *arrays, **kwargs), False, None, args[0]._version_counter
+    )
     _mark_view(out, args[0])
     return out
 
@@ -333,13 +336,14 @@ def _track_saved_versions(ctx: Node, args, out: Tensor) -> None:
         if type(saved) is not np.ndarray:
             continue
         if saved is out._data:
-            records.append((out._version, 0, saved.shape, saved.dtype, ctx.name()))
+            records.append((out._version_counter, 0, saved.shape, saved.dtype, ctx.name()))
             continue
         for a in args:
             if isinstance(a, Tensor) and a._data is saved:
-                records.append(
-                    (a._version, a._version.value, saved.shape, saved.dtype, weakref.ref(a))
-                )
+                counter = a._version_counter
+                if counter.__class__ is InferenceCounter:
+                    raise RuntimeError(INFERENCE_SAVED_ERROR)
+                records.append((counter, counter.value, saved.shape, saved.dtype, weakref.ref(a)))
                 break
     if records:
         ctx._saved_versions = records
@@ -379,7 +383,7 @@ class FunctionCtx(Node):
         self._saved_tensors = tensors
         self._saved = tuple(t._data for t in tensors if isinstance(t, Tensor))
         self._saved_versions = [
-            (t._version, t._version.value, t.shape, t._data.dtype, weakref.ref(t))
+            (t._version_counter, t._version_counter.value, t.shape, t._data.dtype, weakref.ref(t))
             for t in tensors
             if isinstance(t, Tensor)
         ] or None
@@ -456,8 +460,10 @@ class Function(metaclass=_FunctionMeta):
                 raise RuntimeError(
                     "a leaf Variable that requires grad has been used in an in-place operation."
                 )
-            o._version.value += 1  # torch counts mark_dirty as one more in-place change
+            o._version_counter.value += 1  # torch counts mark_dirty as one more in-place change
         if record:
+            if any(t.is_inference() for t in getattr(ctx, "_saved_tensors", ()) if t is not None):
+                raise RuntimeError(INFERENCE_SAVED_ERROR)
             # backward receives zeros for the non-differentiable outputs, as in torch
             differentiable = [
                 isinstance(o, Tensor)
@@ -483,7 +489,7 @@ class Function(metaclass=_FunctionMeta):
                     o.grad_fn, o._requires_grad = ctx, True  # rebased in place (mark_dirty)
                 elif diff:
                     # The output is a new node's result even when forward returned an input.
-                    o = Tensor._wrap(o._data, o._data.dtype.kind == "f", ctx, o._version)
+                    o = Tensor._wrap(o._data, o._data.dtype.kind == "f", ctx, o._version_counter)
                 wrapped.append(o)
             outs = tuple(wrapped)
         return outs[0] if single else outs

@@ -12,50 +12,65 @@ from collections import OrderedDict
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, grad_mode
 from .hooks import RemovableHandle
-from .size import Size, device
+from .size import Size, contiguous_format, device, preserve_format, strided
 
 
 class VersionCounter:
-    """Counts in-place changes to an array; shared by a tensor and its views (as PyTorch)."""
+    """Counts in-place changes to an array; shared by a tensor and its views (as PyTorch).
+
+    A tensor holds it as `_version_counter`; `t._version` reads its value, as torch's int.
+    """
 
     # A class default instead of __init__: every new tensor makes one, and a counter only
     # gets its own `value` on its first in-place change (no Python call per tensor).
     value = 0
 
-    # `t._version` reads as torch's int (repr, int(), comparisons) while staying shared.
-    def __repr__(self) -> str:
-        return str(self.value)
 
-    def __int__(self) -> int:
-        return self.value
+class InferenceCounter(VersionCounter):
+    """The counter of an inference tensor (made under `inference_mode()`), which marks it.
 
-    __index__ = __int__
-    __hash__ = object.__hash__
+    torch keeps no version for these: the value stays 0, and an in-place change outside
+    inference mode is refused here, where every in-place path bumps the counter.
+    """
 
-    def __eq__(self, other) -> bool:
-        if not isinstance(other, (int, VersionCounter)):
-            return NotImplemented
-        return self.value == int(other)
+    @property
+    def value(self) -> int:
+        return 0
 
-    def __lt__(self, other) -> bool:
-        return self.value < int(other)
+    @value.setter
+    def value(self, _) -> None:
+        if not _grad_state.inference:
+            raise RuntimeError(INFERENCE_INPLACE_ERROR)
 
-    def __le__(self, other) -> bool:
-        return self.value <= int(other)
 
-    def __gt__(self, other) -> bool:
-        return self.value > int(other)
-
-    def __ge__(self, other) -> bool:
-        return self.value >= int(other)
+INFERENCE_INPLACE_ERROR = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
+INFERENCE_SAVED_ERROR = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
+_grad_state = grad_mode._state
+_CPU = device("cpu")  # immutable, so every tensor can hand out the same one
 
 
 class Tensor:
     """A numpy-backed tensor with PyTorch's autograd semantics."""
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_version", "__weakref__", "__dict__")
+    __slots__ = (
+        "_data",
+        "_requires_grad",
+        "grad_fn",
+        "_version_counter",
+        "__weakref__",
+        "__dict__",
+    )
     __array_priority__ = 1000  # numpy defers `ndarray * Tensor` to Tensor.__rmul__
     _base = None  # for a view: the tensor whose memory it shows (set by view ops)
     _views = None  # for a non-leaf base: weak references to its recorded views
@@ -98,7 +113,9 @@ class Tensor:
         self._data = array
         self._requires_grad = requires_grad
         self.grad_fn = grad_fn
-        self._version = version if version is not None else VersionCounter()
+        if version is None:
+            version = InferenceCounter() if _grad_state.inference else VersionCounter()
+        self._version_counter = version
 
     @classmethod
     def _wrap(cls, array, requires_grad=False, grad_fn=None, version=None) -> Tensor:
@@ -109,7 +126,9 @@ class Tensor:
         t._data = array
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
-        t._version = version if version is not None else VersionCounter()
+        if version is None:  # a new tensor; one made under inference_mode is an inference one
+            version = InferenceCounter() if _grad_state.inference else VersionCounter()
+        t._version_counter = version
         return t
 
     # ----- metadata -------------------------------------------------------------------
@@ -122,12 +141,31 @@ class Tensor:
         return dtypes.from_numpy_dtype(self._data.dtype)
 
     @property
-    def device(self) -> str:
-        return device("cpu")
+    def device(self) -> device:
+        return _CPU
 
     @property
     def is_cuda(self) -> bool:
         return False
+
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
+    def get_device(self) -> int:
+        """-1 for a CPU tensor, as torch."""
+        return -1
+
+    @property
+    def layout(self):
+        return strided
+
+    # Kinds of tensor torch has and this library does not: every tensor is dense and plain.
+    is_sparse = is_quantized = is_meta = is_mkldnn = is_nested = False
+    output_nr = 0  # no op here has several outputs sharing one node
+
+    def _is_view(self) -> bool:
+        return self._base is not None
 
     @property
     def ndim(self) -> int:
@@ -162,7 +200,15 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 
-    def is_contiguous(self) -> bool:
+    def is_complex(self) -> bool:
+        return False  # no complex dtypes here
+
+    def is_contiguous(self, *, memory_format=contiguous_format) -> bool:
+        if memory_format is not contiguous_format and memory_format is not preserve_format:
+            raise TypeError(
+                "is_contiguous(): argument 'memory_format' must be torch.memory_format, not "
+                f"{type(memory_format).__name__}"
+            )
         return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: int | None = None):
@@ -173,6 +219,18 @@ class Tensor:
         return self._data.__array_interface__["data"][0]
 
     # ----- autograd state -------------------------------------------------------------
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has seen (torch's int)."""
+        counter = self._version_counter
+        if counter.__class__ is InferenceCounter:
+            raise RuntimeError("Inference tensors do not track version counter.")
+        return counter.value
+
+    def is_inference(self) -> bool:
+        """True for a tensor made under `inference_mode()` (or a view of one)."""
+        return self._version_counter.__class__ is InferenceCounter
+
     @property
     def requires_grad(self) -> bool:
         return self._requires_grad
@@ -192,6 +250,11 @@ class Tensor:
         if flag and self._data.dtype.kind != "f":
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients"
+            )
+        if flag and self.is_inference() and not _grad_state.inference:
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed."
             )
         self._requires_grad = bool(flag)
 
@@ -298,7 +361,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A tensor sharing data (and version counter) with self, outside the graph."""
-        return Tensor._wrap(self._data, False, None, self._version)
+        return Tensor._wrap(self._data, False, None, self._version_counter)
 
     def detach_(self) -> Tensor:
         if self._base is not None:
@@ -315,8 +378,10 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        """A tensor sharing storage with self but never tracked (PyTorch's `.data`)."""
-        return Tensor._wrap(self._data)
+        """A tensor sharing storage with self but never tracked (PyTorch's `.data`).
+
+        It has its own version counter, of self's kind (an inference tensor's is one too)."""
+        return Tensor._wrap(self._data, False, None, self._version_counter.__class__())
 
     @data.setter
     def data(self, value: Tensor) -> None:

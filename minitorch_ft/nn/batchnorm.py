@@ -73,7 +73,7 @@ class _BatchNorm(Module):
                 (self.num_batches_tracked, 0),
             ):
                 buf._data[...] = value
-                buf._version.value += 1
+                buf._version_counter.value += 1
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
@@ -90,7 +90,7 @@ class _BatchNorm(Module):
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             self.num_batches_tracked._data += 1
-            self.num_batches_tracked._version.value += 1
+            self.num_batches_tracked._version_counter.value += 1
             if self.momentum is None:  # cumulative moving average
                 factor = 1.0 / float(self.num_batches_tracked._data)
         use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)

@@ -9,6 +9,8 @@ batch_norm, embedding, normalize), so grad_fn names match PyTorch's.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.generator import rng
@@ -152,6 +154,9 @@ def group_norm(
     return NativeGroupNorm.apply(input, weight, bias, groups=num_groups, eps=eps)
 
 
+_SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double"}
+
+
 def _check_float_params(
     kernel: str, input: Tensor, *params: Tensor | None, dtype_first: bool = True
 ) -> None:
@@ -162,7 +167,16 @@ def _check_float_params(
     if dtype_first and input._data.dtype.kind != "f":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar(input)}'")
     given = [p._data.dtype for p in params if p is not None]
-    if any(d != input._data.dtype for d in given):
+    dtype = input._data.dtype
+    if dtype == np.float16 and given and given[0] != dtype:
+        # torch's mixed mode (chosen by the first parameter): half input, float32 parameters
+        if any(d != np.float32 for d in given):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        return
+    if dtype == np.float16 and any(d != dtype for d in given):
+        other = next(d for d in given if d != dtype)
+        raise RuntimeError(f"expected scalar type Half but found {_SCALAR_NAMES[other.name]}")
+    if any(d != dtype for d in given):
         # torch's two texts: parameters all float32 (its half-input mixed mode) or not
         if all(d == np.float32 for d in given):
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
@@ -184,11 +198,18 @@ def batch_norm(
     """Normalise each channel (dim 1); in training, update the running stats in place."""
     if input.ndim < 2:
         raise ValueError(f"Expected 2D or higher input (got {input.ndim}D input)")
-    channels = input.shape[1]
-    if training and input.numel() // channels <= 1:
+    if training and input.shape[0] * math.prod(input.shape[2:]) == 1:
         raise ValueError(
             f"Expected more than 1 value per channel when training, got input size {input.shape!r}"
         )
+    if input.numel() == 0:  # as torch: no statistics, only the affine map's graph
+        out = input.clone()
+        if weight is not None:
+            out = out * weight[0]
+        if bias is not None:
+            out = out + bias[0]
+        return out
+    channels = input.shape[1]
     for name, t in (
         ("running_mean", running_mean),
         ("running_var", running_var),
@@ -202,7 +223,7 @@ def batch_norm(
             f"{'running_mean' if running_mean is None else 'running_var'} must be defined in "
             "evaluation mode"
         )
-    _check_float_params("batch_norm", input, running_mean, running_var, weight, bias)
+    _check_float_params("batch_norm", input, weight, bias, running_mean, running_var)
     out = NativeBatchNorm.apply(
         input,
         weight,
@@ -216,7 +237,7 @@ def batch_norm(
     if training:
         for t in (running_mean, running_var):
             if t is not None:
-                t._version.value += 1
+                t._version_counter.value += 1
     return out
 
 
@@ -287,7 +308,7 @@ def _renorm_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type
         big = norms > max_norm
         if big.any():
             data[rows[big]] *= (max_norm / (norms[big] + 1e-7))[:, None].astype(data.dtype)
-            weight._version.value += 1
+            weight._version_counter.value += 1
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -29,7 +29,7 @@ _LINEAR_FNS = (
 def _write(tensor: Tensor, values) -> Tensor:
     """Copy values into tensor's array in place (no graph), bumping its version."""
     np.copyto(tensor._data, values, casting="unsafe")
-    tensor._version.value += 1
+    tensor._version_counter.value += 1
     return tensor
 
 

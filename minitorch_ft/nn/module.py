@@ -105,7 +105,7 @@ class Module(ForwardHooksMixin, StateDictMixin):
                 "(torch Tensor or None required)"
             )
         if isinstance(tensor, Buffer):  # stored as a plain tensor, as in PyTorch
-            tensor = Tensor._wrap(tensor._data, False, None, tensor._version)
+            tensor = Tensor._wrap(tensor._data, False, None, tensor._version_counter)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -378,7 +378,7 @@ class Module(ForwardHooksMixin, StateDictMixin):
                 grad.grad_fn = None
                 grad._requires_grad = False
                 grad._data[...] = 0
-                grad._version.value += 1
+                grad._version_counter.value += 1
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
         """Call fn on every descendant (children first) and then on self; returns self."""

@@ -175,7 +175,7 @@ class StateDictMixin:
             return
         with no_grad():
             np.copyto(param._data, value._data, casting="unsafe")
-            param._version.value += 1
+            param._version_counter.value += 1
 
     def load_state_dict(self, state_dict: Mapping, strict: bool = True, assign: bool = False):
         """Copy tensors from state_dict into this module's parameters and buffers.

@@ -19,7 +19,7 @@ def _source_array(data) -> tuple:
     if not isinstance(data, Tensor):
         # PyTorch fails the same way: it calls data.detach() first.
         raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
-    return data._data, data._version
+    return data._data, data._version_counter
 
 
 class Parameter(Tensor):
@@ -36,7 +36,7 @@ class Parameter(Tensor):
                 raise RuntimeError(
                     "Only Tensors of floating point and complex dtype can require gradients"
                 )
-            self._requires_grad = True
+            self.requires_grad = True  # the setter refuses inference tensors, as torch
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

@@ -80,7 +80,7 @@ def _scale_grads(grads: list, max_norm: float, total: Tensor) -> None:
     with no_grad(), np.errstate(invalid="ignore"):  # an inf norm gives 0 * inf = nan quietly
         for g in grads:
             g._data *= g._data.dtype.type(coef)
-            g._version.value += 1
+            g._version_counter.value += 1
 
 
 def clip_grads_with_norm_(
@@ -99,7 +99,7 @@ def clip_grad_value_(parameters, clip_value: float, foreach: bool | None = None)
     for p in _as_list(parameters):
         if p._grad is not None:
             np.clip(p._grad._data, -clip_value, clip_value, out=p._grad._data)
-            p._grad._version.value += 1
+            p._grad._version_counter.value += 1
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:

@@ -96,7 +96,7 @@ class Adagrad(Optimizer):
         self._apply(
             _adagrad_kernel, arrays, clr, group["eps"], group["weight_decay"], group["maximize"]
         )
-        p._version.value += 1
+        p._version_counter.value += 1
 
 
 def _adagrad_kernel(param, grad, state_sum, s1, s2, clr, eps, weight_decay, maximize) -> None:

@@ -136,7 +136,7 @@ class Adam(Optimizer):
             decay,
             group["maximize"],
         )
-        p._version.value += 1
+        p._version_counter.value += 1
 
 
 def _adam_kernel(

@@ -159,7 +159,7 @@ class Optimizer:
                     grad.grad_fn = None
                     grad._requires_grad = False
                     grad._data[...] = 0
-                    grad._version.value += 1
+                    grad._version_counter.value += 1
 
     def step(self, closure: Callable[[], Any] | None = None):
         """Update the parameters once; subclasses implement the rule."""

@@ -106,7 +106,7 @@ class RMSprop(Optimizer):
             momentum,
             group["maximize"],
         )
-        p._version.value += 1
+        p._version_counter.value += 1
 
 
 def _rmsprop_kernel(

@@ -96,7 +96,7 @@ class SGD(Optimizer):
                     maximize,
                     first,
                 )
-                p._version.value += 1
+                p._version_counter.value += 1
         return loss
 
 

@@ -24,6 +24,7 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     reduce,
     scan,
     shape,
+    shape_inplace,
     slicing,
     sorting,
 )

@@ -108,5 +108,5 @@ def write_out(fn: str, result: Tensor, out: Tensor) -> Tensor:
             )
         out._data = np.empty(result._data.shape, out._data.dtype)
     np.copyto(out._data, result._data, casting="unsafe")
-    out._version.value += 1
+    out._version_counter.value += 1
     return out

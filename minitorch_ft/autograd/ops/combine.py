@@ -15,20 +15,29 @@ from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._operands import as_tensor
 from .reduce import reduce_axes
-from .shape import reshape, sizes_arg
+from .shape import atleast_3d, reshape, sizes_arg
+from .slicing import Slice
 
 __all__ = [
     "cat",
     "chunk",
+    "column_stack",
     "concat",
     "concatenate",
+    "dsplit",
+    "dstack",
     "flip",
+    "hsplit",
     "hstack",
     "roll",
+    "rot90",
+    "row_stack",
     "split",
     "stack",
+    "tensor_split",
     "tile",
     "unbind",
+    "vsplit",
     "vstack",
 ]
 
@@ -122,15 +131,93 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 def hstack(tensors) -> Tensor:
     """Concatenate along dim 1 (dim 0 for 1-D tensors)."""
-    tensors = [as_tensor(t) for t in tensors]
+    tensors = _nonempty("hstack", tensors)
     tensors = [reshape(t, (1,)) if t.ndim == 0 else t for t in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors) -> Tensor:
     """Concatenate along dim 0 after making every tensor at least 2-D."""
-    tensors = [as_tensor(t) for t in tensors]
+    tensors = _nonempty("vstack", tensors)
     return cat([reshape(t, (1, -1)) if t.ndim < 2 else t for t in tensors], 0)
+
+
+row_stack = vstack
+
+
+def _nonempty(name: str, tensors) -> list:
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return [as_tensor(t) for t in tensors]
+
+
+def dstack(tensors) -> Tensor:
+    """Concatenate along dim 2 after making every tensor at least 3-D."""
+    tensors = _nonempty("dstack", tensors)
+    return cat([atleast_3d(t) for t in tensors], 2)
+
+
+def column_stack(tensors) -> Tensor:
+    """Tensors as columns side by side: 0-d and 1-D become (n, 1) columns, then dim 1."""
+    tensors = _nonempty("column_stack", tensors)
+    return cat([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors], 1)
+
+
+def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
+    """Views along `dim`: n near-equal sections (the first ones one longer), or cut at the
+    given indices (clamped to the size, empty pieces allowed), as torch.tensor_split."""
+    if input.ndim == 0:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
+    cuts = indices_or_sections
+    if isinstance(cuts, Tensor):
+        cuts = cuts.tolist()
+    axis = _wrap_dim(dim, input.ndim)
+    size = input.shape[axis]
+    if isinstance(cuts, (list, tuple)):
+        bounds = [0] + [min(i + size if i < 0 else i, size) for i in map(operator.index, cuts)]
+        bounds.append(size)
+    else:
+        n = operator.index(cuts)
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        small, extra = divmod(size, n)
+        bounds = [0]
+        for i in range(n):
+            bounds.append(bounds[-1] + small + (i < extra))
+    return tuple(
+        Slice.apply(input, dim=axis, start=lo, stop=max(lo, hi), step=1)
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=False)
+    )
+
+
+def _split_along(name: str, input: Tensor, sections, dim: int, need: int) -> tuple:
+    if input.ndim < need:
+        raise RuntimeError(
+            f"torch.{name} requires a tensor with at least {need} dimension, but got a tensor "
+            f"with {input.ndim} dimensions!"
+        )
+    if not isinstance(sections, (list, tuple, Tensor)) and input.shape[dim] % sections:
+        raise RuntimeError(
+            f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+            f"dimension {input.shape[dim]} is not divisible by the split_size {sections}!"
+        )
+    return tensor_split(input, sections, dim)
+
+
+def hsplit(input: Tensor, indices_or_sections) -> tuple:
+    """tensor_split along dim 1 (dim 0 for 1-D); a section count must divide the size."""
+    dim = 0 if input.ndim == 1 else 1
+    return _split_along("hsplit", input, indices_or_sections, dim, 1)
+
+
+def vsplit(input: Tensor, indices_or_sections) -> tuple:
+    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+
+
+def dsplit(input: Tensor, indices_or_sections) -> tuple:
+    return _split_along("dsplit", input, indices_or_sections, 2, 3)
 
 
 class SplitPiece(Op):
@@ -282,6 +369,34 @@ def flip(input: Tensor, *dims) -> Tensor:
     return Flip.apply(input, axes=axes)
 
 
+class Rot90(Op):
+    """Rotate k quarter turns in the plane of two dims (a copy); d/da = g turned back."""
+
+    @staticmethod
+    def forward(ctx, a, k, axes):
+        ctx.k, ctx.axes = k, axes
+        return np.rot90(a, k, axes).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.rot90(grad, -ctx.k, ctx.axes)
+
+
+def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
+    """Rotate by 90 degrees k times from the first of `dims` towards the second."""
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    axes = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    if axes[0] == axes[1]:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}"
+        )
+    return Rot90.apply(input, k=k % 4, axes=axes)
+
+
 class Roll(Op):
     """Rotate elements along dims (flattened when none); d/da = g rolled back."""
 
@@ -325,3 +440,8 @@ Tensor.repeat = repeat
 Tensor.tile = tile
 Tensor.flip = flip
 Tensor.roll = roll
+Tensor.rot90 = rot90
+Tensor.tensor_split = tensor_split
+Tensor.hsplit = hsplit
+Tensor.vsplit = vsplit
+Tensor.dsplit = dsplit

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
-from .reduce import expand_reduced, reduce_axes
+from .reduce import _NO_DIM, expand_reduced, int_dim, reduce_axes
 
 __all__ = ["amax", "amin", "argmax", "argmin", "max", "min"]
 
@@ -144,10 +144,10 @@ def _extreme(name: str, all_op, dim_op, arg_fn, input: Tensor, dim, keepdim: boo
         from . import elementwise
 
         return getattr(elementwise, "maximum" if name == "max" else "minimum")(input, dim)
-    if dim is None:
+    if dim is _NO_DIM:
         _check_nonempty(name, input, None)
         return all_op.apply(input, axes=tuple(range(input.ndim)), keepdim=False)
-    axis = _wrap_dim(operator.index(dim), input.ndim)
+    axis = _wrap_dim(int_dim(name, dim, overloaded=True), input.ndim)
     _check_nonempty(name, input, axis)
     if input.ndim == 0:
         values = dim_op.apply(input, axis=None, keepdim=keepdim, index=None)
@@ -158,12 +158,12 @@ def _extreme(name: str, all_op, dim_op, arg_fn, input: Tensor, dim, keepdim: boo
     return return_type(name)(values, Tensor._wrap(indices.astype(np.int64, copy=False)))
 
 
-def max(input: Tensor, dim=None, keepdim: bool = False):
+def max(input: Tensor, dim=_NO_DIM, keepdim: bool = False):
     """Largest element; with `dim`, (values, indices) along it; with a Tensor, elementwise."""
     return _extreme("max", MaxAll, MaxDim, np.argmax, input, dim, keepdim)
 
 
-def min(input: Tensor, dim=None, keepdim: bool = False):
+def min(input: Tensor, dim=_NO_DIM, keepdim: bool = False):
     """Smallest element; with `dim`, (values, indices) along it; with a Tensor, elementwise."""
     return _extreme("min", MinAll, MinDim, np.argmin, input, dim, keepdim)
 
@@ -200,7 +200,7 @@ def _arg(name: str, fn, input: Tensor, dim, keepdim: bool) -> Tensor:
         if keepdim:
             out = out.reshape((1,) * a.ndim)
     else:
-        axis = _wrap_dim(operator.index(dim), a.ndim)
+        axis = _wrap_dim(int_dim(name, dim), a.ndim)
         _check_nonempty(name, input, axis)
         out = np.asarray(0) if a.ndim == 0 else fn(a, axis=axis, keepdims=keepdim)
     return Tensor._wrap(out.astype(np.int64, copy=False))

@@ -125,7 +125,7 @@ def _fill(self: Tensor, value) -> None:
         self._data[...] = value
     except ValueError as err:
         raise _numpy_error(self, (), err) from None
-    self._version.value += 1
+    self._version_counter.value += 1
 
 
 def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
@@ -139,7 +139,7 @@ def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
         np.copyto(self._data, src._data, casting="unsafe")
     except ValueError as err:
         raise _numpy_error(self, (src,), err) from None
-    self._version.value += 1
+    self._version_counter.value += 1
     return self
 
 
@@ -153,7 +153,7 @@ def _random_fill(self: Tensor, op: type, draw) -> Tensor:
         draw(data.shape, data.dtype, out=data)
     else:
         data[...] = draw(data.shape, data.dtype)
-    self._version.value += 1
+    self._version_counter.value += 1
     return self
 
 

@@ -309,7 +309,7 @@ def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwar
         root = target if base is None else base
         if root._views:
             refresh_views(root, target)
-    target._version.value += 1
+    target._version_counter.value += 1
     return target
 
 

@@ -44,11 +44,16 @@ def must_record(self: Tensor, *others) -> bool:
                 "a leaf Variable that requires grad is being used in an in-place operation."
             )
         base = self._base
-        if base is not None and base.grad_fn is None and base._requires_grad:
-            raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation."
-            )
+        if base is not None:
+            # a view made by a custom Function (a module backward hook's output) is read-only
+            custom_view_error = getattr(self.grad_fn, "inplace_error", None)
+            if custom_view_error is not None:
+                raise RuntimeError(custom_view_error)
+            if base.grad_fn is None and base._requires_grad:
+                raise RuntimeError(
+                    "a view of a leaf Variable that requires grad is being used in an in-place "
+                    "operation."
+                )
         return True
     for o in others:
         if isinstance(o, Tensor) and o._requires_grad:
@@ -97,7 +102,7 @@ def _write(self: Tensor, array: np.ndarray, others=()) -> None:
         np.copyto(self._data, array, casting="unsafe")
     except ValueError as err:
         raise _numpy_error(self, others, err) from None
-    self._version.value += 1
+    self._version_counter.value += 1
 
 
 def apply_inplace(self: Tensor, fn, *args) -> Tensor:
@@ -160,11 +165,13 @@ def _rebase_view(view: Tensor, result: Tensor, positions: np.ndarray) -> None:
 def _adopt_saved_output(node, result: Tensor, self: Tensor) -> None:
     """A node that saved its output now watches self, like exp_ does in PyTorch."""
     records = node._saved_versions
-    if not records or not any(r[0] is result._version for r in records):
+    if not records or not any(r[0] is result._version_counter for r in records):
         return
     node._saved = tuple(self._data if s is result._data else s for s in node._saved)
     node._saved_versions = [
-        (self._version, self._version.value, *r[2:]) if r[0] is result._version else r
+        (self._version_counter, self._version_counter.value, *r[2:])
+        if r[0] is result._version_counter
+        else r
         for r in records
     ]
 
@@ -183,7 +190,7 @@ def _binary(ufunc, out_of_place, floating: bool = False):
             ufunc(self._data, o, out=self._data)
         except ValueError as err:
             raise _numpy_error(self, (other,), err) from None
-        self._version.value += 1
+        self._version_counter.value += 1
         return self
 
     return inplace
@@ -204,7 +211,7 @@ def _unary(ufunc, out_of_place, floating: bool = False):
             ufunc(self._data, out=self._data)
         except ValueError as err:
             raise _numpy_error(self, (), err) from None
-        self._version.value += 1
+        self._version_counter.value += 1
         return self
 
     return inplace
@@ -282,7 +289,7 @@ def clamp_(self: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch'
                     ufunc(self._data, b, out=self._data)
                 except ValueError as err:
                     raise _numpy_error(self, (bound,), err) from None
-    self._version.value += 1
+    self._version_counter.value += 1
     return self
 
 

@@ -41,6 +41,7 @@ bitwise_and_ = _via_out_of_place(Tensor.bitwise_and)
 bitwise_or_ = _via_out_of_place(Tensor.bitwise_or)
 bitwise_xor_ = _via_out_of_place(Tensor.bitwise_xor)
 bitwise_not_ = _via_out_of_place(Tensor.bitwise_not)
+copysign_ = _via_out_of_place(Tensor.copysign)
 cosh_ = _via_out_of_place(Tensor.cosh)
 sinh_ = _via_out_of_place(Tensor.sinh)
 tan_ = _via_out_of_place(Tensor.tan)
@@ -126,6 +127,7 @@ __all__ = [
     "sinh_",
     "tan_",
     "xlogy_",
+    "copysign_",
 ]
 
 for _name in __all__:

@@ -85,8 +85,15 @@ ger = outer
 
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum over the last dims: shape input.shape[:-1] + other.shape[:-1]."""
+    check_tensor(input, "inner")
+    check_tensor(other, "inner", "other", 2)
     if input.ndim == 0 or other.ndim == 0:
         return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(
+            "inner() the last dimension must match on both input tensors but got shapes "
+            f"{list(input.shape)} and {list(other.shape)}"
+        )
     return tensordot(input, other, dims=([input.ndim - 1], [other.ndim - 1]))
 
 

@@ -8,6 +8,8 @@ All compose existing ops (expand, reshape, index_select, gather), so grad_fn nam
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import creation
@@ -50,7 +52,14 @@ def new_full(
 def new_tensor(self: Tensor, data, dtype=None, device=None, requires_grad: bool = False):
     """A copy of data with self's dtype unless `dtype` is given (torch.Tensor.new_tensor)."""
     if isinstance(data, Tensor):
-        data = data.detach()
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
+            "rather than tensor.new_tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+        data = data._data  # copied by tensor(), without its own torch.tensor warning
     return creation.tensor(
         data, dtype=dtype if dtype is not None else self.dtype, requires_grad=requires_grad
     )

@@ -19,11 +19,31 @@ def _normalized_grad(gxhat, xhat, rstd, axes):
     return rstd * (gxhat - mean_g - xhat * mean_gx)
 
 
+def _compute(a):
+    """Half arrays are normalised in float32, as torch's CPU kernels do (its opmath type)."""
+    return a.astype(np.float32) if a is not None and a.dtype == np.float16 else a
+
+
+def _dtypes(x, weight) -> tuple:
+    """The dtypes of (input, weight, bias) gradients: half input may have float32 params."""
+    param = x.dtype if weight is None else weight.dtype
+    return x.dtype, param, param
+
+
+def _cast_grads(dtypes: tuple, *grads) -> tuple:
+    return tuple(
+        g if g is None or g.dtype == d else g.astype(d) for g, d in zip(grads, dtypes, strict=True)
+    )
+
+
 class NativeLayerNorm(Op):
     """y = (x - mean) / sqrt(var + eps) * w + b over the last `ndim` dims."""
 
     @staticmethod
     def forward(ctx, x, weight, bias, *, ndim, eps):
+        ctx.dtypes = _dtypes(x, weight)
+        out_dtype = x.dtype
+        x = _compute(x)
         axes = tuple(range(x.ndim - ndim, x.ndim))
         centered = x - x.mean(axis=axes, keepdims=True)
         var = (centered * centered).mean(axis=axes, keepdims=True)
@@ -34,7 +54,7 @@ class NativeLayerNorm(Op):
             out = out + bias
         ctx.save_for_backward(xhat, rstd, weight)
         ctx.axes = axes
-        return out.astype(x.dtype, copy=False)
+        return out.astype(out_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -43,6 +63,7 @@ class NativeLayerNorm(Op):
         axes = ctx.axes
         batch_axes = tuple(range(xhat.ndim - len(axes)))
         grad_x = grad_w = grad_b = None
+        grad = _compute(grad)
         if need[0]:
             gxhat = grad * weight if weight is not None else grad
             grad_x = _normalized_grad(gxhat, xhat, rstd, axes)
@@ -50,7 +71,7 @@ class NativeLayerNorm(Op):
             grad_w = (grad * xhat).sum(axis=batch_axes)
         if need[2]:
             grad_b = grad.sum(axis=batch_axes)
-        return grad_x, grad_w, grad_b
+        return _cast_grads(ctx.dtypes, grad_x, grad_w, grad_b)
 
 
 class NativeBatchNorm(Op):
@@ -61,6 +82,9 @@ class NativeBatchNorm(Op):
 
     @staticmethod
     def forward(ctx, x, weight, bias, *, running_mean, running_var, training, momentum, eps):
+        ctx.dtypes = _dtypes(x, weight)
+        out_dtype = x.dtype
+        x = _compute(x)
         axes = (0, *range(2, x.ndim))
         shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
         if training:
@@ -68,15 +92,16 @@ class NativeBatchNorm(Op):
             centered = x - mean
             var = (centered * centered).mean(axis=axes, keepdims=True)
             n = x.size // x.shape[1]
+            # updated in the computation dtype, then stored (one rounding for half stats)
             if running_mean is not None:
-                running_mean *= 1 - momentum
-                running_mean += momentum * mean.reshape(-1)
+                new_mean = _compute(running_mean) * (1 - momentum) + momentum * mean.reshape(-1)
+                running_mean[...] = new_mean
             if running_var is not None:
-                running_var *= 1 - momentum
-                running_var += momentum * var.reshape(-1) * (n / max(n - 1, 1))
+                unbiased = var.reshape(-1) * (n / max(n - 1, 1))
+                running_var[...] = _compute(running_var) * (1 - momentum) + momentum * unbiased
         else:
-            centered = x - running_mean.reshape(shape)
-            var = running_var.reshape(shape)
+            centered = x - _compute(running_mean).reshape(shape)
+            var = _compute(running_var).reshape(shape)
         rstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
         xhat = centered * rstd
         out = xhat * weight.reshape(shape) if weight is not None else xhat
@@ -84,7 +109,7 @@ class NativeBatchNorm(Op):
             out = out + bias.reshape(shape)
         ctx.save_for_backward(xhat, rstd, weight)
         ctx.training = training
-        return out.astype(x.dtype, copy=False)
+        return out.astype(out_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -92,6 +117,7 @@ class NativeBatchNorm(Op):
         need = ctx.needs_input_grad
         axes = (0, *range(2, grad.ndim))
         grad_x = grad_w = grad_b = None
+        grad = _compute(grad)
         if need[0]:
             shape = rstd.shape
             gxhat = grad * weight.reshape(shape) if weight is not None else grad
@@ -103,7 +129,7 @@ class NativeBatchNorm(Op):
             grad_w = (grad * xhat).sum(axis=axes)
         if need[2]:
             grad_b = grad.sum(axis=axes)
-        return grad_x, grad_w, grad_b
+        return _cast_grads(ctx.dtypes, grad_x, grad_w, grad_b)
 
 
 def _p_norm(x, p, dim):
@@ -114,6 +140,8 @@ def _p_norm(x, p, dim):
         return np.sqrt((x * x).sum(axis=dim, keepdims=True))
     if p == 1:
         return a.sum(axis=dim, keepdims=True)
+    if p == 0:  # the count of non-zeros
+        return (a != 0).sum(axis=dim, keepdims=True).astype(x.dtype)
     return (a**p).sum(axis=dim, keepdims=True) ** (1.0 / p)
 
 
@@ -141,6 +169,8 @@ class Normalize(Op):
             dnorm = np.sign(x) * hit / hit.sum(axis=dim, keepdims=True)
         elif p == 2:
             dnorm = x / safe
+        elif p == 0:  # a count: piecewise constant
+            dnorm = np.zeros_like(x)
         else:
             dnorm = np.sign(x) * np.abs(x) ** (p - 1) / safe ** (p - 1)
         coeff = (grad * x).sum(axis=dim, keepdims=True) / (denom * denom) * active
@@ -204,6 +234,7 @@ class NativeGroupNorm(Op):
         n, c = grad.shape[0], grad.shape[1]
         axes = (0, *range(2, grad.ndim))
         grad_x = grad_w = grad_b = None
+        grad = _compute(grad)
         if need[0]:
             shape = (1, c) + (1,) * (grad.ndim - 2)
             gxhat = grad * weight.reshape(shape) if weight is not None else grad

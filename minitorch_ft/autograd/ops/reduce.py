@@ -47,6 +47,22 @@ SCALAR_NAMES = {
 _NO_DIM = object()  # `sum()` and `sum(dim=None)` record different nodes in PyTorch
 
 
+def int_dim(name: str, dim, overloaded: bool = False) -> int:
+    """`dim` as an int, or torch's TypeError (worded for `dim=` given by keyword) for a
+    tuple, list, float or None; ops with other overloads (max, min, prod) report the call."""
+    try:
+        return operator.index(dim)
+    except TypeError:
+        pass
+    kind = type(dim).__name__
+    if overloaded:
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got (dim={kind}, ), "
+            "but expected one of:"
+        )
+    raise TypeError(f"{name}(): argument 'dim' must be int, not {kind}")
+
+
 def reduce_axes(dim, ndim: int) -> tuple:
     """numpy axes for a PyTorch `dim` (int, sequence or None); None and () mean every dim."""
     dims = dim if isinstance(dim, (tuple, list)) else () if dim is None else (dim,)
@@ -154,8 +170,8 @@ def mean(input: Tensor, dim=_NO_DIM, keepdim: bool = False, *, dtype=None, axis=
     input = _cast(input, dtype)
     _require_float(
         input,
-        "mean(): could not infer output dtype. Input dtype must be either "
-        "a floating point or complex dtype. Got: {}",
+        f"mean(): could not infer output dtype. {'Input' if dtype is None else 'Optional'} "
+        "dtype must be either a floating point or complex dtype. Got: {}",
     )
     op = Mean if dim is _NO_DIM else MeanDim
     axes = reduce_axes(None if dim is _NO_DIM else dim, input.ndim)
@@ -212,7 +228,8 @@ def _var_args(name: str, input: Tensor, dim, unbiased, correction):
         dim, unbiased = None, dim
     if correction is None:
         correction = 0 if unbiased is False else 1
-    _require_float(input, "std and var only support floating point and complex dtypes")
+    pair = name if name.endswith("_mean") else "std and var"  # std_mean/var_mean say theirs
+    _require_float(input, f"{pair} only support floating point and complex dtypes")
     axes = reduce_axes(dim, input.ndim)
     if _count(input.shape, axes) - correction <= 0:
         warnings.warn(
@@ -261,8 +278,10 @@ class Logsumexp(Op):
             return expand_reduced(grad, ctx.axes, ctx.keepdim, a.shape) * np.exp(a - out)
 
 
-def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
+def logsumexp(input: Tensor, dim=_NO_DIM, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over `dim`, without overflow; integers compute in float."""
+    if dim is _NO_DIM:  # a required argument, reported in torch's words
+        raise TypeError('logsumexp() missing 1 required positional arguments: "dim"')
     if dim is None:
         raise TypeError(
             "logsumexp(): argument 'dim' (position 1) must be tuple of ints, not NoneType"
@@ -324,9 +343,9 @@ class ProdDim(Op):
 def prod(input: Tensor, dim=_NO_DIM, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product of elements (of one `dim`); ints and bools give int64."""
     input = _int_result(input, dtype)
-    if dim is _NO_DIM or dim is None:
+    if dim is _NO_DIM:
         return Prod.apply(input)
-    axis = _wrap_dim(operator.index(dim), input.ndim)
+    axis = _wrap_dim(int_dim("prod", dim, overloaded=True), input.ndim)
     return ProdDim.apply(input, axis=axis if input.ndim else None, keepdim=keepdim)
 
 

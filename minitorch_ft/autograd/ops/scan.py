@@ -10,6 +10,7 @@ import operator
 
 import numpy as np
 
+from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._support import type_name
@@ -151,16 +152,17 @@ class Nansum(Sum):
     """Sum treating NaN as 0; d/da = g where a is not NaN, else 0."""
 
     @staticmethod
-    def forward(ctx, a, axes, keepdim):
+    def forward(ctx, a, axes, keepdim, dtype=None):
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.save_for_backward(a)
-        return np.asarray(np.nansum(a, axis=axes, keepdims=keepdim), a.dtype)
+        out_dtype = a.dtype if dtype is None else dtype  # nanmean's dtype= sums in it directly
+        return np.asarray(np.nansum(a, axis=axes, keepdims=keepdim, dtype=out_dtype), out_dtype)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved
         g = expand_reduced(grad, ctx.axes, ctx.keepdim, a.shape)
-        return np.where(np.isnan(a), 0, g).astype(grad.dtype, copy=False)
+        return np.where(np.isnan(a), 0, g).astype(a.dtype, copy=False)
 
 
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -175,8 +177,18 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
             "nanmean(): expected input to have floating point or complex dtype "
             f"but got {type_name(input._data.dtype)}"
         )
-    count = (~np.isnan(input._data)).sum(axis=reduce_axes(dim, input.ndim), keepdims=keepdim)
-    return nansum(input, dim, keepdim) / Tensor._wrap(np.asarray(count, input._data.dtype))
+    out_dtype = input._data.dtype
+    if dtype is not None:
+        out_dtype = dtypes.to_dtype(dtype).np
+        if out_dtype.kind != "f":
+            raise RuntimeError(
+                "nanmean(): could not infer output dtype. Optional dtype must be either a "
+                f"floating point or complex dtype. Got: {type_name(out_dtype)}"
+            )
+    axes = reduce_axes(dim, input.ndim)
+    count = (~np.isnan(input._data)).sum(axis=axes, keepdims=keepdim)
+    total = Nansum.apply(input, axes=axes, keepdim=keepdim, dtype=out_dtype)
+    return total / Tensor._wrap(np.asarray(count, out_dtype))
 
 
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None) -> Tensor:

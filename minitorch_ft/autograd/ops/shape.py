@@ -18,11 +18,15 @@ from ..tensor import Tensor, _wrap_dim
 from .conversion import Clone
 
 __all__ = [
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
     "broadcast_to",
     "flatten",
     "movedim",
     "moveaxis",
     "permute",
+    "ravel",
     "reshape",
     "squeeze",
     "swapaxes",
@@ -134,10 +138,16 @@ def reshape_as(input: Tensor, other: Tensor) -> Tensor:
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims start_dim..end_dim into one; returns input itself when nothing merges."""
+    for position, (name, dim) in enumerate((("start_dim", start_dim), ("end_dim", end_dim)), 1):
+        if not isinstance(dim, (int, np.integer)):
+            raise TypeError(
+                f"flatten(): argument '{name}' (position {position}) must be int, not "
+                f"{type(dim).__name__}"
+            )
+    start = _wrap_dim(start_dim, input.ndim)  # a 0-d tensor takes dims -1 and 0, as torch
+    end = _wrap_dim(end_dim, input.ndim)
     if input.ndim == 0:
         return reshape(input, (1,))
-    start = _wrap_dim(start_dim, input.ndim)
-    end = _wrap_dim(end_dim, input.ndim)
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:
@@ -430,6 +440,53 @@ class Alias(Op):
 swapaxes = swapdims = transpose
 moveaxis = movedim
 
+
+def ravel(input: Tensor) -> Tensor:
+    """The elements as 1-D: a view when contiguous, else a contiguous copy viewed flat."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"ravel(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    return view(contiguous(input), -1)
+
+
+def _atleast(name: str, ndim: int, tensors):
+    """Each tensor with size-1 dims added (0-d: all by view; else unsqueezed), as torch does:
+    atleast_2d puts the new dim first, atleast_3d around a 1-D input and last for 2-D."""
+    as_tuple = len(tensors) == 1 and isinstance(tensors[0], (tuple, list))
+    if as_tuple:
+        tensors = tuple(tensors[0])
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments - got "
+                f"({type(t).__name__}), but expected one of:"
+            )
+    out = []
+    for t in tensors:
+        if t.ndim == 0 and ndim:
+            t = view(t, (1,) * ndim)
+        elif t.ndim == 1 and ndim >= 2:
+            t = unsqueeze(t, 0)
+            t = unsqueeze(t, -1) if ndim == 3 else t
+        elif t.ndim == 2 and ndim == 3:
+            t = unsqueeze(t, -1)
+        out.append(t)
+    return out[0] if len(out) == 1 and not as_tuple else tuple(out)
+
+
+def atleast_1d(*tensors):
+    return _atleast("atleast_1d", 1, tensors)
+
+
+def atleast_2d(*tensors):
+    return _atleast("atleast_2d", 2, tensors)
+
+
+def atleast_3d(*tensors):
+    return _atleast("atleast_3d", 3, tensors)
+
+
 Tensor.reshape = reshape
 Tensor.view = view
 Tensor.view_as = view_as
@@ -450,3 +507,4 @@ Tensor.broadcast_to = broadcast_to
 Tensor.contiguous = contiguous
 Tensor.unsqueeze = unsqueeze
 Tensor.squeeze = squeeze
+Tensor.ravel = ravel

@@ -11,6 +11,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._support import check_tensor, quiet, require_float
+from .reduce import _NO_DIM
 
 
 class Softmax(Op):
@@ -82,14 +83,24 @@ def _prepare(input: Tensor, dim, dtype, name: str, kernel: str):
     return input, _wrap_dim(dim, input.ndim)
 
 
-def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+def _require_dim(name: str, dim) -> None:
+    """torch.softmax and Tensor.softmax need `dim` (only nn.functional guesses one)."""
+    if dim is _NO_DIM:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    if dim is None:
+        raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
+
+
+def softmax(input: Tensor, dim=_NO_DIM, dtype=None) -> Tensor:
     """Normalised exponentials along `dim` (SoftmaxBackward0); `dtype` casts the input first."""
+    _require_dim("softmax", dim)
     input, axis = _prepare(input, dim, dtype, "softmax", "softmax_lastdim_kernel_impl")
     return Softmax.apply(input, axis)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+def log_softmax(input: Tensor, dim=_NO_DIM, dtype=None) -> Tensor:
     """log(softmax) computed as x - logsumexp(x), stable for large logits."""
+    _require_dim("log_softmax", dim)
     input, axis = _prepare(input, dim, dtype, "log_softmax", "log_softmax_lastdim_kernel_impl")
     return LogSoftmax.apply(input, axis)
 

@@ -18,6 +18,7 @@ from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._support import check_tensor
 from .extrema import return_type
+from .reduce import _NO_DIM, int_dim
 
 __all__ = [
     "argsort",
@@ -151,18 +152,19 @@ def _nth(input: Tensor, dim, keepdim: bool, rank, op: type, name: str):
     return out
 
 
-def median(input: Tensor, dim=None, keepdim: bool = False):
+def median(input: Tensor, dim=_NO_DIM, keepdim: bool = False):
     """Lower median: of all elements (a tensor), or along `dim` (values, indices)."""
     check_tensor(input, "median")
-    if dim is None:
+    if dim is _NO_DIM:
         if input.numel() == 0:
             return Tensor._wrap(np.array(np.nan, input._data.dtype))
         flat = input.reshape(-1)
         return _nth(flat, 0, False, lambda n: (n - 1) // 2, _MedianAllPick, "median")[0]
+    dim = int_dim("median", dim)
     return _nth(input, dim, keepdim, lambda n: (n - 1) // 2, _MedianPick, "median")
 
 
-def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
+def nanmedian(input: Tensor, dim=_NO_DIM, keepdim: bool = False):
     """Median ignoring NaN (all-NaN slices give NaN)."""
     if input._data.dtype.kind == "f" and np.isnan(input._data).any():
         raise NotImplementedError("nanmedian with NaN values is not supported by minitorch_ft")

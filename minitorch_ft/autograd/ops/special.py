@@ -16,7 +16,7 @@ from ..function import Op
 from ..tensor import Tensor
 from . import _kernels
 from ._operands import binary_operands
-from ._support import broadcast_shape, check_tensor, floating, quiet
+from ._support import broadcast_shape, check_tensor, floating, quiet, type_name
 
 _SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2
 
@@ -115,6 +115,26 @@ class Hypot(Op):
         return grad * a / out, grad * b / out
 
 
+class Copysign(Op):
+    """|a| with the sign of b; d/da = g sign(a) sign(out) (0 where a == 0), d/db = 0."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype=None):
+        out = np.copysign(a, b, dtype=dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved
+        grad_a = np.where(a == 0, 0, grad * np.sign(a) * np.sign(out)).astype(grad.dtype)
+        return grad_a, np.zeros_like(grad) if ctx.needs_input_grad[1] else None
+
+
+class CopysignScalar(Copysign):
+    grad_fn_name = "CopysignBackward1"
+
+
 class NanToNum(Op):
     """Replace nan and +-inf by finite values; d = g where the input was finite."""
 
@@ -137,13 +157,16 @@ def erfinv(input: Tensor) -> Tensor:
     return Erfinv.apply(floating(input, "erfinv"))
 
 
-def _floating_pair(input, other):
-    """Promote like torch, check broadcasting; integer pairs compute in the default float."""
+def _floating_pair(input, other, kernel: str | None = None):
+    """Promote like torch, check broadcasting; integer pairs compute in the default float,
+    except for kernels that refuse them (torch's NotImplementedError naming `kernel`)."""
     a, b, dtype = binary_operands(input, other)
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         broadcast_shape(a.shape, b.shape)
     if dtype is None:
         dtype = (a if isinstance(a, Tensor) else b)._data.dtype
+    if kernel is not None and dtype.kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(dtype)}'")
     if dtype.kind != "f":
         dtype = dtypes.get_default_dtype().np
     return a, b, dtype
@@ -160,15 +183,23 @@ def xlogy(input, other) -> Tensor:
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     check_tensor(input, "logaddexp")
     check_tensor(other, "logaddexp", "other", 2)
-    a, b, dtype = _floating_pair(input, other)
+    a, b, dtype = _floating_pair(input, other, "logaddexp_cpu")
     return Logaddexp.apply(a, b, dtype=dtype)
 
 
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     check_tensor(input, "hypot")
     check_tensor(other, "hypot", "other", 2)
-    a, b, dtype = _floating_pair(input, other)
+    a, b, dtype = _floating_pair(input, other, "hypot_cpu")
     return Hypot.apply(a, b, dtype=dtype)
+
+
+def copysign(input: Tensor, other) -> Tensor:
+    """Magnitude of input with the sign of other (a tensor or a number); integers give float."""
+    check_tensor(input, "copysign")
+    a, b, dtype = _floating_pair(input, other)
+    op = Copysign if isinstance(other, Tensor) else CopysignScalar
+    return op.apply(a, b, dtype=dtype)
 
 
 def nan_to_num(
@@ -181,7 +212,7 @@ def nan_to_num(
     return NanToNum.apply(input, nan, posinf, neginf)
 
 
-__all__ = ["erfinv", "hypot", "logaddexp", "logit", "nan_to_num", "xlogy"]
+__all__ = ["copysign", "erfinv", "hypot", "logaddexp", "logit", "nan_to_num", "xlogy"]
 
 for _name in __all__:
     setattr(Tensor, _name, globals()[_name])
