@@ -273,20 +273,23 @@ def _run_in_order(order, buffers, retain_graph, targets, capture, needed) -> Non
         if grad is None:
             continue
         grad = _apply_pre_hooks(node, grad)
-        if capture is not None and node in targets:
+        target = None if targets is None else targets.get(node)
+        # as torch, a retained .grad is filled by autograd.grad too (before the capture);
+        # backward(inputs=[t]) fills t.grad once, even when t also retains it
+        if node._retained is not None and (capture is not None or node._retained() is not target):
+            _retain(node, grad)
+        if capture is not None and target is not None:
             capture[node] = grad
             if type(node) is AccumulateGrad:
                 continue
         if type(node) is AccumulateGrad:
-            if targets is None or node in targets:
+            if targets is None or target is not None:
                 _accumulate(node.variable, grad)
                 _post_accumulate(node.variable)
                 if node._hooks:
                     _apply_post_hooks(node, (), grad)
             continue
-        if node._retained is not None and capture is None:
-            _retain(node, grad)
-        if targets is not None and node in targets:
+        if target is not None:
             if capture is None:
                 _accumulate(targets[node], grad)  # backward(inputs=[non_leaf]) fills its .grad
             elif not any(child in needed for child, _ in node._edges):

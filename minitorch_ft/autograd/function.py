@@ -73,6 +73,11 @@ class Node:
         if self._saved_versions is not None:
             for counter, version, shape, np_dtype, producer in self._saved_versions:
                 if counter.value != version:
+                    tensor = producer() if callable(producer) else None
+                    if tensor is not None:  # torch names the tensor as it is now (after t_)
+                        shape = tensor._data.shape
+                        fn = tensor.grad_fn
+                        producer = "" if fn is None else fn.name()
                     dims = ", ".join(str(s) for s in shape)
                     raise RuntimeError(
                         "one of the variables needed for gradient computation has been "
@@ -108,17 +113,34 @@ class Node:
 
 
 def _producer_text(producer) -> str:
-    """', which is output 0 of Add,' naming the tensor's current grad_fn, as torch does.
+    """', which is output 0 of Clamp1,' naming the tensor's grad_fn as torch does: without
+    'Backward0' but with any other overload digit (ClampBackward1 -> Clamp1, FBackward -> F).
 
-    `producer` is a node name (for a saved output) or a weakref to the saved input tensor.
+    `producer` is a node name, or a weakref to a saved input tensor that is gone.
     """
-    if callable(producer):
-        tensor = producer()
-        fn = tensor.grad_fn if tensor is not None else None
-        producer = fn.name() if fn is not None else ""
-    if not producer:
+    if callable(producer) or not producer:
         return ""
-    return f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', producer)},"
+    return f", which is output 0 of {forward_name(producer)},"
+
+
+def forward_name(node_name: str) -> str:
+    """The op name torch's messages use for a node: without 'Backward0', but keeping any
+    other overload digit (ClampBackward1 -> Clamp1, FBackward -> F)."""
+    return _OVERLOAD_SUFFIX.sub(r"\2", node_name)
+
+
+_OVERLOAD_SUFFIX = re.compile(r"Backward(0|([0-9]*))$")
+
+
+def move_retained_grad(tensor: Tensor, old_node) -> None:
+    """After an in-place op gave `tensor` a new grad_fn, its `.grad` is retained from there
+    (the gradient of the new value), as torch moves retains_grad hooks; other hooks stay."""
+    if not tensor._retains_grad or tensor.grad_fn is old_node:
+        return
+    if old_node is not None and old_node._retained is not None:
+        if old_node._retained() is tensor:
+            old_node._retained = None
+    tensor.grad_fn._retained = weakref.ref(tensor)
 
 
 def _unwrap_prehook(hook, grad):
@@ -203,6 +225,9 @@ class Op:
     # A view op's output shares the first argument's version counter, as PyTorch's views do,
     # so an in-place change through either one is seen by nodes that saved the other.
     is_view = False
+    # PyTorch refuses in-place changes to the outputs of split/chunk/unbind (and to views
+    # of them) when they require grad: they share one backward node there.
+    multi_output_view = False
     # True when backward always returns newly allocated arrays that alias nothing (no
     # pass-through of `grad`, no saved array): a leaf may then adopt its gradient uncopied.
     fresh_grads = False
@@ -291,7 +316,11 @@ class Op:
         out._requires_grad = False
         out.grad_fn = None
         # under inference_mode (grad is off then) the output is an inference tensor
-        out._version_counter = InferenceCounter() if _grad_state.inference else VersionCounter()
+        out._version_counter = (
+            InferenceCounter()
+            if _inference_users.count and _grad_state.inference
+            else VersionCounter()
+        )
         return out
 
 
@@ -310,6 +339,7 @@ _NO_EDGE = (None, 0)  # a non-tensor argument (a dim, an option): not in next_fu
 # different object from _NO_EDGE (equal tuple constants would be merged by the compiler)
 _NO_GRAD_EDGE = tuple([None, 0])
 _grad_state = grad_mode._state
+_inference_users = grad_mode.inference_users  # see grad_mode.in_inference_mode
 
 
 def _mark_view(out: Tensor, source: Tensor) -> None:
@@ -486,7 +516,9 @@ class Function(metaclass=_FunctionMeta):
             wrapped = []
             for o, diff in zip(outs, differentiable, strict=True):
                 if diff and id(o) in ctx._dirty:
+                    old_node = o.grad_fn
                     o.grad_fn, o._requires_grad = ctx, True  # rebased in place (mark_dirty)
+                    move_retained_grad(o, old_node)
                 elif diff:
                     # The output is a new node's result even when forward returned an input.
                     o = Tensor._wrap(o._data, o._data.dtype.kind == "f", ctx, o._version_counter)

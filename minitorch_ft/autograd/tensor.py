@@ -14,7 +14,8 @@ import numpy as np
 
 from . import dtypes, grad_mode
 from .hooks import RemovableHandle
-from .size import Size, contiguous_format, device, preserve_format, strided
+from .size import Size, device  # noqa: F401 - re-exported (minitorch_ft.device)
+from .tensor_layout import TensorLayout
 
 
 class VersionCounter:
@@ -57,10 +58,10 @@ INFERENCE_SAVED_ERROR = (
     "`torch.inference_mode()`."
 )
 _grad_state = grad_mode._state
-_CPU = device("cpu")  # immutable, so every tensor can hand out the same one
+_inference_users = grad_mode.inference_users  # see grad_mode.in_inference_mode
 
 
-class Tensor:
+class Tensor(TensorLayout):
     """A numpy-backed tensor with PyTorch's autograd semantics."""
 
     __slots__ = (
@@ -114,7 +115,8 @@ class Tensor:
         self._requires_grad = requires_grad
         self.grad_fn = grad_fn
         if version is None:
-            version = InferenceCounter() if _grad_state.inference else VersionCounter()
+            inference = _inference_users.count and _grad_state.inference
+            version = InferenceCounter() if inference else VersionCounter()
         self._version_counter = version
 
     @classmethod
@@ -127,7 +129,8 @@ class Tensor:
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
         if version is None:  # a new tensor; one made under inference_mode is an inference one
-            version = InferenceCounter() if _grad_state.inference else VersionCounter()
+            inference = _inference_users.count and _grad_state.inference
+            version = InferenceCounter() if inference else VersionCounter()
         t._version_counter = version
         return t
 
@@ -139,33 +142,6 @@ class Tensor:
     @property
     def dtype(self) -> dtypes.dtype:
         return dtypes.from_numpy_dtype(self._data.dtype)
-
-    @property
-    def device(self) -> device:
-        return _CPU
-
-    @property
-    def is_cuda(self) -> bool:
-        return False
-
-    @property
-    def is_cpu(self) -> bool:
-        return True
-
-    def get_device(self) -> int:
-        """-1 for a CPU tensor, as torch."""
-        return -1
-
-    @property
-    def layout(self):
-        return strided
-
-    # Kinds of tensor torch has and this library does not: every tensor is dense and plain.
-    is_sparse = is_quantized = is_meta = is_mkldnn = is_nested = False
-    output_nr = 0  # no op here has several outputs sharing one node
-
-    def _is_view(self) -> bool:
-        return self._base is not None
 
     @property
     def ndim(self) -> int:
@@ -186,37 +162,12 @@ class Tensor:
 
     nelement = numel
 
-    def element_size(self) -> int:
-        return self._data.itemsize
-
-    @property
-    def itemsize(self) -> int:
-        return self._data.itemsize
-
-    @property
-    def nbytes(self) -> int:
-        return self._data.nbytes
-
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
-
-    def is_complex(self) -> bool:
-        return False  # no complex dtypes here
-
-    def is_contiguous(self, *, memory_format=contiguous_format) -> bool:
-        if memory_format is not contiguous_format and memory_format is not preserve_format:
-            raise TypeError(
-                "is_contiguous(): argument 'memory_format' must be torch.memory_format, not "
-                f"{type(memory_format).__name__}"
-            )
-        return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: int | None = None):
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
-
-    def data_ptr(self) -> int:
-        return self._data.__array_interface__["data"][0]
 
     # ----- autograd state -------------------------------------------------------------
     @property

@@ -443,3 +443,20 @@ def test_view_taken_before_base_changes_in_place_gets_the_new_gradient():
     v.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [3, 3, 0, 0])
     assert v.grad_fn.name() == "AsStridedBackward0"
+
+
+def test_retained_grad_follows_a_setitem_and_a_refreshed_view():
+    x = mt.ones(2, 3, requires_grad=True)
+    y = x * 3
+    y.retain_grad()
+    y[0] = 5.0  # y's retained .grad is the gradient of the new value
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), [[10, 10, 10], [6, 6, 6]])
+
+    x = mt.ones(2, 3, requires_grad=True)
+    y = x * 3
+    v = y[0]
+    v.retain_grad()
+    y.mul_(2)  # v is refreshed onto y's new history and keeps retaining
+    (v * v).sum().backward()
+    np.testing.assert_array_equal(v.grad.numpy(), [12, 12, 12])

@@ -3,6 +3,7 @@
 from . import (  # noqa: F401 - imported for their Tensor methods
     activation,
     arithmetic,
+    blas,
     combine,
     comparison,
     conversion,
@@ -11,6 +12,7 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     embedding,
     extrema,
     gather,
+    index_ops,
     indexing,
     inplace,
     linalg,
@@ -23,6 +25,7 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     padding,
     reduce,
     scan,
+    scatter_reduce,
     shape,
     shape_inplace,
     slicing,

@@ -197,7 +197,7 @@ class PowScalar(Op):
         ctx.save_for_backward(a)
         if exponent == 2:
             return a * a
-        return np.power(a, exponent)
+        return _scalar_power(a, exponent)
 
     @staticmethod
     @quiet
@@ -208,7 +208,14 @@ class PowScalar(Op):
             return np.zeros_like(grad), None
         if p == 2:
             return grad * (2 * a), None
-        return grad * (p * np.power(a, p - 1)), None
+        return grad * (p * _scalar_power(a, p - 1)), None
+
+
+def _scalar_power(a: np.ndarray, p) -> np.ndarray:
+    """a ** p; torch computes a power of -0.5 as rsqrt (nan at -inf, -inf at -0.0)."""
+    if p == -0.5:
+        return np.reciprocal(np.sqrt(a))
+    return np.power(a, p)
 
 
 def _power(a, b, dtype=None) -> np.ndarray:
@@ -249,10 +256,11 @@ class PowTensor(Op):
             )
         grad_b = None
         if need_b:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                # torch defines the exponent's gradient as 0 where the base is 0
-                grad_b = np.where(a == 0, 0.0, grad * out * np.log(np.where(a == 0, 1, a)))
-            grad_b = grad_b.astype(out.dtype, copy=False)
+            # torch defines the exponent's gradient as 0 where the base is 0 and the exponent
+            # >= 0 (a negative exponent keeps inf * log 0 = -inf)
+            # (multiplied, not masked, as torch: an inf upstream still gives nan there)
+            zero_base = (a == 0) & (b >= 0)
+            grad_b = grad * np.where(zero_base, 0.0, out * np.log(a)).astype(out.dtype, copy=False)
         return grad_a, grad_b
 
 
@@ -266,14 +274,17 @@ class PowScalarBase(Op):
     def forward(ctx, base, a, dtype=None):
         out = _power(base, a, dtype=dtype)
         ctx.base = base
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(a, out)  # exponent and result, as torch's PowBackward2
         return out
 
     @staticmethod
     @quiet
     def backward(ctx, grad):
-        (out,) = ctx.saved
-        return None, grad * out * np.log(ctx.base)
+        a, out = ctx.saved
+        scale = out * np.log(ctx.base)
+        if ctx.base == 0:  # 0 where the exponent is >= 0, as torch (not 0 * log 0 = nan)
+            scale = np.where(a >= 0, 0.0, scale).astype(scale.dtype, copy=False)
+        return None, grad * scale
 
 
 def _broadcast_error(a, b, error: ValueError):

@@ -225,6 +225,7 @@ class SplitPiece(Op):
 
     grad_fn_name = "SplitBackward0"
     is_view = True
+    multi_output_view = True
 
     @staticmethod
     def forward(ctx, a, key):
@@ -252,7 +253,15 @@ def _pieces(op, input: Tensor, axis: int, sizes) -> tuple:
     for s in sizes:
         out.append(op.apply(input, key=lead + (slice(start, start + s),)))
         start += s
-    return tuple(out)
+    return _number_outputs(out)
+
+
+def _number_outputs(pieces) -> tuple:
+    """Each recorded piece knows its place among its op's outputs (torch's `output_nr`)."""
+    for i, piece in enumerate(pieces):
+        if i and piece.grad_fn is not None:
+            piece.output_nr = i
+    return tuple(pieces)
 
 
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
@@ -283,14 +292,17 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
-    """At most `chunks` pieces of equal size ceil(n / chunks) along `dim`."""
+    """At most `chunks` pieces of equal size ceil(n / chunks) along `dim` (a size-0 dim
+    gives `chunks` empty pieces, as PyTorch's split_with_sizes)."""
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     axis = _wrap_dim(dim, input.ndim)
     size = input.shape[axis]
-    return split(input, max(-(-size // chunks), 1) if size else 0, axis)
+    if size == 0:
+        return split(input, [0] * chunks, axis)
+    return split(input, max(-(-size // chunks), 1), axis)
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
@@ -299,7 +311,9 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     axis = _wrap_dim(dim, input.ndim)
     lead = (slice(None),) * axis
-    return tuple(UnbindPiece.apply(input, key=lead + (i, ...)) for i in range(input.shape[axis]))
+    return _number_outputs(
+        [UnbindPiece.apply(input, key=lead + (i, ...)) for i in range(input.shape[axis])]
+    )
 
 
 class Repeat(Op):

@@ -41,7 +41,9 @@ class CosineSimilarity(Op):
         s = (a * b).sum(dim, keepdims=True) / (da * db)
         ctx.save_for_backward(a, b, na, nb, s)
         ctx.dim, ctx.eps = dim, eps
-        return np.squeeze(s, dim).astype(np.result_type(a, b), copy=False)
+        # a copy: the output must not share memory with the saved `s`, or an in-place
+        # change of the output would silently change the gradient (torch saves no output)
+        return np.squeeze(s, dim).astype(np.result_type(a, b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -74,13 +76,18 @@ class PairwiseDistance(Op):
             norm = (d != 0).sum(-1, keepdims=True).astype(d.dtype)
         else:
             norm = (np.abs(d) ** p).sum(-1, keepdims=True) ** (1.0 / p)
-        ctx.save_for_backward(d, norm)
+        out = norm if keepdim else np.squeeze(norm, -1)
+        # the returned array itself is saved (as torch saves its result), so an in-place
+        # change of the output is caught by the version check instead of skewing the gradient
+        ctx.save_for_backward(d, out)
         ctx.p, ctx.keepdim = p, keepdim
-        return norm if keepdim else np.squeeze(norm, -1)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         d, norm = ctx.saved
+        if not ctx.keepdim:
+            norm = np.expand_dims(norm, -1)
         g = grad if ctx.keepdim else np.expand_dims(grad, -1)
         dn = g * _p_norm_grad(d, norm, ctx.p) if ctx.p != 0 else np.zeros_like(d)
         return dn, -dn

@@ -64,15 +64,16 @@ class _EvenSplit(Op):
 
     @classmethod
     def forward(cls, ctx, a, axes, keepdim):
-        out = cls.reduce(a, axis=axes, keepdims=True)
+        out = np.asarray(cls.reduce(a, axis=axes, keepdims=keepdim))
         ctx.axes, ctx.keepdim = axes, keepdim
+        # the returned array itself is saved, so an in-place change of the result is caught
         ctx.save_for_backward(a, out)
-        return out if keepdim else np.squeeze(out, axes)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved
-        mask = _ties(a, out)
+        mask = _ties(a, expand_reduced(out, ctx.axes, ctx.keepdim, a.shape))
         g = expand_reduced(grad, ctx.axes, ctx.keepdim, a.shape)
         return g * mask / np.sum(mask, axis=ctx.axes, keepdims=True).astype(a.dtype)
 

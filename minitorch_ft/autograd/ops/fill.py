@@ -10,7 +10,7 @@ from ..function import Op
 from ..generator import rng
 from ..tensor import Tensor
 from ._support import broadcast_shape, type_name
-from .inplace import _numpy_error, apply_inplace, must_record
+from .inplace import _numpy_error, _shape_error, apply_inplace, must_record
 
 
 class Zero(Op):
@@ -111,8 +111,8 @@ def fill_(self: Tensor, value) -> Tensor:
                 "fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value.ndim} dimensions."
             )
-        if must_record(self, value):
-            return apply_inplace(self, FillTensor.apply, value)
+        if must_record(self, value, reads_others=False):  # torch reads the value as a number
+            return apply_inplace(self, FillTensor.apply, value, reads_others=False)
         value = value._data
     elif must_record(self):
         return apply_inplace(self, lambda t: FillScalar.apply(t, value))
@@ -131,10 +131,19 @@ def _fill(self: Tensor, value) -> None:
 def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     """Copy src (broadcast, any dtype) into self."""
     if not isinstance(src, Tensor):
+        if not isinstance(src, (bool, int, float, np.number, np.bool_)):
+            kind = type(src)
+            name = kind.__name__ if kind.__module__ == "builtins" else kind.__qualname__
+            if kind is np.ndarray:
+                name = "numpy.ndarray"
+            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {name}")
         src = Tensor._wrap(np.asarray(src))
-    if must_record(self, src):
+    record = must_record(self, src)
+    if src._data.shape != self._data.shape:  # torch's broadcast errors, before any copy
+        if broadcast_shape(self.shape, src.shape) != self.shape:
+            raise _shape_error(self, (src,))
+    if record:
         return apply_inplace(self, Copy.apply, src)
-    broadcast_shape(self.shape, src.shape)
     try:
         np.copyto(self._data, src._data, casting="unsafe")
     except ValueError as err:

@@ -142,16 +142,24 @@ def _broadcast_grid(index: np.ndarray, axis: int) -> tuple:
     return tuple(np.broadcast_to(g, index.shape) for g in grid)
 
 
+def _check_src_dtype(input: Tensor, src: Tensor) -> None:
+    if input._data.dtype != src._data.dtype:  # torch casts a number, never a src tensor
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+
+
 def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None, reduce=None) -> Tensor:
     """A copy of input with `src` (a tensor or a number) written at `index` along `dim`."""
-    if reduce is not None:
-        raise NotImplementedError("scatter(reduce=...) is not supported by minitorch_ft")
     src = value if src is None else src
+    if reduce is not None:
+        from .scatter_reduce import scatter_with_reduce  # that module builds on this one
+
+        return scatter_with_reduce(input, dim, index, src, reduce)
     axis = _wrap_dim(dim, input.ndim)
     if isinstance(src, Tensor):
         _check_index("scatter", input, axis, index, src)
+        _check_src_dtype(input, src)
         grid = _broadcast_grid(index._data, axis)
-        return Scatter.apply(input, src.to(input.dtype), grid=grid)
+        return Scatter.apply(input, src, grid=grid)
     _check_index("scatter", input, axis, index)
     return ScatterValue.apply(
         input, np.asarray(src, input._data.dtype), grid=_broadcast_grid(index._data, axis)
@@ -162,22 +170,31 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of input with `src` added at `index` along `dim` (repeats accumulate)."""
     axis = _wrap_dim(dim, input.ndim)
     _check_index("scatter_add", input, axis, index, src)
+    _check_src_dtype(input, src)
     grid = _broadcast_grid(index._data, axis)
-    return ScatterAdd.apply(input, src.to(input.dtype), grid=grid, add=True)
+    return ScatterAdd.apply(input, src, grid=grid, add=True)
 
 
 def scatter_(input: Tensor, dim: int, index: Tensor, src=None, *, value=None, reduce=None):
     """In-place scatter (the one-hot idiom `zeros(10).scatter_(0, tensor(y), value=1)`)."""
     from .inplace import apply_inplace  # inplace imports this family's neighbours
 
-    return apply_inplace(input, lambda t: scatter(t, dim, index, src, value=value, reduce=reduce))
+    src = value if src is None else src
+    if reduce is None:
+        op = lambda t, s: scatter(t, dim, index, s)  # noqa: E731
+    else:  # torch's NotImplemented node then names the in-place aten op
+        from .scatter_reduce import scatter_with_reduce
+
+        op = lambda t, s: scatter_with_reduce(t, dim, index, s, reduce, "scatter_")  # noqa: E731
+    # src goes through apply_inplace so a src that requires grad puts the write in the graph
+    return apply_inplace(input, op, src)
 
 
 def scatter_add_(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """In-place scatter_add: `src` added at `index` along `dim`, repeats accumulate."""
     from .inplace import apply_inplace
 
-    return apply_inplace(input, lambda t: scatter_add(t, dim, index, src))
+    return apply_inplace(input, lambda t, s: scatter_add(t, dim, index, s), src)
 
 
 class IndexSelect(Op):

@@ -9,13 +9,15 @@ in one gather (IndexBackward0). Ints therefore never join advanced indexing as i
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 
 from .. import grad_mode
-from ..function import Op
+from ..function import Op, move_retained_grad
 from ..tensor import Tensor
+from ._support import type_name
 from .shape import Alias, Unsqueeze, expand
 from .slicing import Select, Slice
 
@@ -104,6 +106,8 @@ def parse_key(key, shape: tuple, write: bool = False):
             stacklevel=3,
         )
         key = tuple(key)
+    if not shape and isinstance(key, (int, slice)) and not isinstance(key, bool):
+        _zero_dim_key_error(key)
     single = isinstance(key, slice) and not write  # `x[:]` reads a slice, writes the whole
     items = [_as_index(k) for k in (key if isinstance(key, tuple) else (key,))]
     used = sum(_consumed(k) for k in items)
@@ -142,8 +146,11 @@ def parse_key(key, shape: tuple, write: bool = False):
                 )
             start, stop, step = k.indices(size)
             stop = max(stop, start)
-            # Inside a tuple, `:`, `0:` and `:n` (n >= size) record nothing; `x[:]` slices.
-            full = (start, stop, step) == (0, size, 1) and k.start in (None, 0)
+            # Inside a tuple, `:`, `0:` and `:n` (n >= size, so not `:-1` of a size-0 dim)
+            # record nothing; `x[:]` slices.
+            full = (
+                k.start in (None, 0) and k.step in (None, 1) and (k.stop is None or k.stop >= size)
+            )
             if single or not full:
                 steps.append(("slice", dim, start, stop, step))
                 shape[dim] = len(range(start, stop, step))
@@ -151,7 +158,19 @@ def parse_key(key, shape: tuple, write: bool = False):
         else:
             advanced.append((dim, k))
             dim += k.ndim if k.dtype == np.bool_ else 1
-    return steps, _advanced_key(advanced, shape)
+    return steps, _advanced_key(advanced, shape, write)
+
+
+def _zero_dim_key_error(key) -> None:
+    """PyTorch's errors for a lone int or slice applied to a 0-d tensor."""
+    if isinstance(key, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if key == 0:
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+        )
+    raise IndexError(f"index {key} is out of bounds for dimension 0 with size 0")
 
 
 def _check_mask(mask: np.ndarray, shape: list, dim: int) -> None:
@@ -163,20 +182,39 @@ def _check_mask(mask: np.ndarray, shape: list, dim: int) -> None:
             )
 
 
-def _check_bounds(index: np.ndarray, size: int, ordinal: int) -> None:
-    bad = (index >= size) | (index < -size)
-    if bad.any():
-        raise IndexError(
-            f"index {index[bad].flat[0]} is out of bounds for dimension {ordinal} with size {size}"
+def check_bounds(key: tuple, shape: tuple) -> tuple:
+    """PyTorch's bounds check of the index arrays in a numpy key: the first bad element of
+    the result names its index among the index tensors. No check when the result is empty:
+    the key returned then has its index values zeroed, so that numpy does not check them."""
+    arrays = [(k, n) for k, n in zip(key, shape, strict=False) if isinstance(k, np.ndarray)]
+    rest = [n for k, n in zip(key, shape, strict=False) if not isinstance(k, np.ndarray)]
+    common = np.broadcast_shapes(*(a.shape for a, _ in arrays))
+    if any(n == 0 for _, n in arrays) and math.prod(common):  # no index fits a size-0 dim
+        raise IndexError("index is out of bounds for dimension with size 0")
+    if math.prod(common) * math.prod(rest) == 0:
+        return tuple(
+            np.zeros_like(k) if isinstance(k, np.ndarray) and n else k
+            for k, n in zip(key, shape, strict=False)
         )
+    bad = np.stack([np.broadcast_to((a >= n) | (a < -n), common) for a, n in arrays])
+    if bad.any():
+        first = int(np.argmax(bad.any(axis=0).reshape(-1)))
+        ordinal = int(np.argmax(bad.reshape(len(arrays), -1)[:, first]))
+        a, n = arrays[ordinal]
+        raise IndexError(
+            f"index {np.broadcast_to(a, common).reshape(-1)[first]} is out of bounds for "
+            f"dimension {ordinal} with size {n}"
+        )
+    return key
 
 
-def _advanced_key(advanced: list, shape: list):
-    """The numpy key for the advanced indices, checked against the shape after view steps."""
+def _advanced_key(advanced: list, shape: list, write: bool):
+    """The numpy key for the advanced indices, checked against the shape after view steps
+    (a write checks the bounds later, after the value, as PyTorch)."""
     if not advanced:
         return None
     key: list = [slice(None)] * len(shape)
-    arrays, bounds = [], []
+    arrays = []
     for dim, index in advanced:
         if index.dtype == np.bool_:
             _check_mask(index, shape, dim)
@@ -184,8 +222,6 @@ def _advanced_key(advanced: list, shape: list):
             key[dim : dim + index.ndim] = parts
             arrays.extend(parts)
         else:
-            # PyTorch numbers the offending index among the index tensors.
-            bounds.append((index, shape[dim], len(arrays)))
             key[dim] = index
             arrays.append(index)
     try:
@@ -195,9 +231,7 @@ def _advanced_key(advanced: list, shape: list):
             "shape mismatch: indexing tensors could not be broadcast together "
             "with shapes " + ", ".join(_fmt(a.shape) for a in arrays)
         ) from None
-    for check in bounds:
-        _check_bounds(*check)
-    return tuple(key)
+    return tuple(key) if write else check_bounds(tuple(key), tuple(shape))
 
 
 def apply_steps(array: np.ndarray, steps) -> np.ndarray:
@@ -262,7 +296,7 @@ class CopySlices(Op):
         key = ctx.key if ctx.key is not None else ...
         grad_old = None
         if ctx.needs_input_grad[0]:
-            grad_old = grad.copy()
+            grad_old = np.array(grad)  # a copy; an ndarray even when grad is a numpy scalar
             apply_steps(grad_old, ctx.steps)[key] = 0
         grad_value = None
         if ctx.needs_input_grad[1]:
@@ -292,20 +326,30 @@ def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwar
     if grad_mode.is_grad_enabled():
         if target.grad_fn is None and target._requires_grad:
             raise RuntimeError(_VIEW_OF_LEAF_ERROR if through_view else _LEAF_ERROR)
+        if base is not None and target._requires_grad:
+            from .inplace import multi_output_view_error  # inplace imports this module
+
+            multi_output_error = multi_output_view_error(target)
+            if multi_output_error is not None:
+                raise RuntimeError(multi_output_error)
         if base is not None and base.grad_fn is None and base._requires_grad:
             raise RuntimeError(_VIEW_OF_LEAF_ERROR)
     if not target._data.flags.writeable:
         raise RuntimeError(_OVERLAP_ERROR)
     out = op.apply(target, *args, **kwargs)
     if out.grad_fn is not None:
+        old_node = target.grad_fn
         positions = None if base is None else flat_positions(base._data, target._data)
         if positions is None:
             target.grad_fn = out.grad_fn
         else:
             written = WriteThroughView.apply(base, *args, inner=out.grad_fn, positions=positions)
+            old_base_node = base.grad_fn
             base.grad_fn, base._requires_grad = written.grad_fn, True
+            move_retained_grad(base, old_base_node)
             target.grad_fn = AsStrided.apply(base, positions=positions).grad_fn
         target._requires_grad = True
+        move_retained_grad(target, old_node)  # a retained .grad follows the new value
         root = target if base is None else base
         if root._views:
             refresh_views(root, target)
@@ -316,6 +360,8 @@ def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwar
 def flat_positions(base: np.ndarray, view: np.ndarray):
     """Flat (C-order) index into base of each element of a view of its memory, or None
     when base's layout (negative or zero strides) makes the mapping ambiguous."""
+    if view.size == 0:  # numpy gives empty arrays any strides (often 0): nothing to map
+        return np.zeros(view.shape, np.int64)
     if any(s <= 0 for s, n in zip(base.strides, base.shape, strict=True) if n > 1):
         return None
     offsets = np.asarray(
@@ -352,7 +398,7 @@ class WriteThroughView(CopySlices):
         grads = grads if isinstance(grads, tuple) else (grads,)
         grad_base = None
         if ctx.needs_input_grad[0]:
-            grad_base = grad.copy()
+            grad_base = np.array(grad)  # a copy; an ndarray even when grad is a numpy scalar
             grad_base.reshape(-1)[ctx.positions] = 0 if grads[0] is None else grads[0]
         return (grad_base,) + tuple(grads[1:])
 
@@ -386,8 +432,10 @@ def refresh_views(base: Tensor, written: Tensor) -> None:
             continue
         positions = flat_positions(base._data, view._data)
         if positions is not None:
+            old_node = view.grad_fn
             view.grad_fn = AsStrided.apply(base, positions=positions).grad_fn
             view._requires_grad = True
+            move_retained_grad(view, old_node)
     base._views = alive
 
 
@@ -399,24 +447,60 @@ Copy._node_type.name = lambda self: "torch::autograd::CopyBackwards"
 
 def setitem(self: Tensor, key, value) -> None:
     """`tensor[key] = value` in place; recorded in the graph as PyTorch's CopySlices does."""
+    if key is False:  # PyTorch writes (and records) nothing for a lone False
+        return
+    if key is True:  # a lone True writes through self.unsqueeze(0), like None
+        key = None
     steps, advanced = parse_key(key, self._data.shape, write=True)
     view = apply_steps(self._data, steps)
-    result_shape = view[advanced].shape if advanced is not None else view.shape
-    if not isinstance(value, Tensor):
+    result_shape = _indexed_shape(advanced, view.shape) if advanced is not None else view.shape
+    given_tensor = isinstance(value, Tensor)
+    if not given_tensor:
         value = Tensor._wrap(np.asarray(value, self._data.dtype))
+    given_shape = value.shape
     if value.ndim and value.shape[0] == 1:  # PyTorch drops a value's leading size-1 dims
         shape = value.shape
         while shape and shape[0] == 1:
             shape = shape[1:]
         value = value.reshape(shape)
     _check_value_shape(value, result_shape, advanced is not None)
+    if advanced is not None:
+        masked_fill = value.ndim == 0 and _single_mask(key)  # PyTorch casts the value then
+        if given_tensor and value._data.dtype != self._data.dtype and not masked_fill:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{type_name(self._data.dtype)} for the destination and "
+                f"{type_name(value._data.dtype)} for the source."
+            )
+        advanced = check_bounds(advanced, view.shape)
     if steps:
         op = CopySlices
     elif advanced is not None:
         op = IndexPut
-    else:
-        op = Copy if value.ndim else Fill
+    else:  # PyTorch fills with a 0-d value of another shape, else copies
+        op = Fill if given_shape == () and self.ndim else Copy
     in_place(self, op, value, steps=steps, key=advanced, through_view=bool(steps))
+
+
+def _single_mask(key) -> bool:
+    """True when a key's only index array is one boolean mask (of at least one dim)."""
+    if isinstance(key, list) and _sequence_as_tuple(key):
+        key = tuple(key)
+    items = key if isinstance(key, tuple) else (key,)
+    arrays = [
+        k for k in items if isinstance(k, (Tensor, list, np.ndarray)) and np.ndim(_as_index(k))
+    ]
+    return len(arrays) == 1 and _as_index(arrays[0]).dtype == np.bool_
+
+
+def _indexed_shape(key: tuple, shape: tuple) -> tuple:
+    """The shape of `array[key]` (numpy's rule, as PyTorch), without its bounds check."""
+    at = [d for d, k in enumerate(key) if isinstance(k, np.ndarray)]
+    common = np.broadcast_shapes(*(key[d].shape for d in at))
+    rest = [n for d, n in enumerate(shape) if d not in at]
+    if at == list(range(at[0], at[-1] + 1)):  # adjacent index arrays stay in place
+        return tuple(rest[: at[0]]) + common + tuple(rest[at[0] :])
+    return common + tuple(rest)
 
 
 def _check_value_shape(value: Tensor, shape: tuple, advanced: bool) -> None:

@@ -10,12 +10,10 @@ out-of-place op is recorded and its result copied in, and the tensor takes the n
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from .. import grad_mode
-from ..function import Op
+from ..function import Op, forward_name, move_retained_grad
 from ..tensor import Tensor
 from . import arithmetic, elementwise  # noqa: F401 - attach the Tensor methods used below
 from ._support import broadcast_shape, check_tensor, quiet, type_name
@@ -34,8 +32,54 @@ def _category(value) -> int:
     return 2
 
 
-def must_record(self: Tensor, *others) -> bool:
-    """True when the op joins the graph; PyTorch's error for a leaf that requires grad."""
+def must_record(self: Tensor, *others, reads_others: bool = True) -> bool:
+    """True when the op joins the graph; PyTorch's errors for a leaf that requires grad,
+    then for an argument that partly overlaps self (unless the op does not read it)."""
+    record = _must_record(self, others)
+    if reads_others and others:
+        check_overlap(self, others)
+    return record
+
+
+_PARTIAL_OVERLAP = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor "
+    "refer to a single memory location. Please clone() the tensor before performing the "
+    "operation."
+)
+
+
+def check_overlap(self: Tensor, others) -> None:
+    """torch's partial-overlap check: an argument sharing memory with self must be exactly
+    self's memory (same first and last byte, same strides), as `y.mul_(y)`. torch gives up
+    (and allows) when either one is not dense, like `y[:, 1:]`."""
+    data = self._data
+    for o in others:
+        if not isinstance(o, Tensor) or o._data is data or not o._data.size or not data.size:
+            continue
+        other = o._data
+        if not np.may_share_memory(data, other) or not (_dense(data) and _dense(other)):
+            continue
+        if _bounds(data) == _bounds(other) and data.strides == other.strides:
+            continue
+        raise RuntimeError(_PARTIAL_OVERLAP)
+
+
+def _bounds(a: np.ndarray) -> tuple:
+    start = a.__array_interface__["data"][0]
+    return start, start + a.nbytes
+
+
+def _dense(a: np.ndarray) -> bool:
+    """True when the elements fill a block of memory without gaps or repeats (any order)."""
+    expected = a.itemsize
+    for stride, size in sorted((s, n) for s, n in zip(a.strides, a.shape, strict=True) if n > 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _must_record(self: Tensor, others) -> bool:
     if not grad_mode._state.enabled:
         return False
     if self._requires_grad:
@@ -45,6 +89,9 @@ def must_record(self: Tensor, *others) -> bool:
             )
         base = self._base
         if base is not None:
+            multi_output_error = multi_output_view_error(self)
+            if multi_output_error is not None:
+                raise RuntimeError(multi_output_error)
             # a view made by a custom Function (a module backward hook's output) is read-only
             custom_view_error = getattr(self.grad_fn, "inplace_error", None)
             if custom_view_error is not None:
@@ -59,6 +106,25 @@ def must_record(self: Tensor, *others) -> bool:
         if isinstance(o, Tensor) and o._requires_grad:
             return self._data.dtype.kind == "f"
     return False
+
+
+def multi_output_view_error(view: Tensor) -> str | None:
+    """torch's error for an in-place change of a split/chunk/unbind output (or of a view of
+    one) that requires grad, or None. Found by walking the view nodes back to their base."""
+    node = view.grad_fn
+    while node is not None:
+        op = getattr(node, "_op", None)
+        if op is None or not op.is_view:
+            return None
+        if op.multi_output_view:
+            return (
+                f"Output {view.output_nr} of {forward_name(view.grad_fn.name())} is a view and "
+                "is being modified inplace. This view is the output of a function that returns "
+                "multiple views. Such functions do not allow the output views to be modified "
+                "inplace. You should replace the inplace operation by an out-of-place one."
+            )
+        node = node._edges[0][0]
+    return None
 
 
 def check_cast(result_category: int, self: Tensor, result_name: str | None = None) -> None:
@@ -105,9 +171,9 @@ def _write(self: Tensor, array: np.ndarray, others=()) -> None:
     self._version_counter.value += 1
 
 
-def apply_inplace(self: Tensor, fn, *args) -> Tensor:
+def apply_inplace(self: Tensor, fn, *args, reads_others: bool = True) -> Tensor:
     """self <- fn(self, *args), where fn is any out-of-place op returning a Tensor."""
-    if not must_record(self, *args):
+    if not must_record(self, *args, reads_others=reads_others):
         _write(self, fn(self, *args)._data, args)
         return self
     # The op sees a snapshot of the old value, so what it saves is not overwritten below.
@@ -116,13 +182,13 @@ def apply_inplace(self: Tensor, fn, *args) -> Tensor:
     _write(self, result._data, args)
     node = result.grad_fn
     _adopt_saved_output(node, result, self)
-    if self._retains_grad:
-        node._retained = weakref.ref(self)
+    old_node = self.grad_fn
     positions = None if self._base is None else flat_positions(self._base._data, self._data)
     if positions is not None:
         _rebase_view(self, result, positions)
     else:
         self.grad_fn = node
+    move_retained_grad(self, old_node)
     self._requires_grad = True
     root = self if self._base is None else self._base
     if root._views:
@@ -146,7 +212,7 @@ class ViewWrite(Op):
         part = grad.reshape(-1)[ctx.positions]
         grad_base = None
         if ctx.needs_input_grad[0]:
-            grad_base = grad.copy()
+            grad_base = np.array(grad)  # a copy; an ndarray even when grad is a numpy scalar
             grad_base.reshape(-1)[ctx.positions] = 0
         return grad_base, part, None
 
@@ -158,7 +224,9 @@ def _rebase_view(view: Tensor, result: Tensor, positions: np.ndarray) -> None:
     """After an in-place op on a view, the base (and the view through it) take the new history."""
     base = view._base
     written = ViewWrite.apply(base, result, positions)
+    old_node = base.grad_fn
     base.grad_fn, base._requires_grad = written.grad_fn, True
+    move_retained_grad(base, old_node)
     view.grad_fn = AsStrided.apply(base, positions=positions).grad_fn
 
 

@@ -1,4 +1,4 @@
-"""Matrix helpers: dot, vdot, mv, inner, outer, addmm, trace, diag, diagonal, diag_embed,
+"""Matrix helpers: dot, vdot, mv, inner, outer, trace, diag, diagonal, diag_embed,
 tril, triu, cross, einsum and tensordot (grad_fn names as PyTorch records them).
 """
 
@@ -12,10 +12,9 @@ from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._support import check_tensor
 from .einsum import einsum, tensordot
-from .matmul import Dot, Mv, check_product_dtypes, mm
+from .matmul import Dot, Mv, check_product_dtypes
 
 __all__ = [
-    "addmm",
     "cross",
     "diag",
     "diag_embed",
@@ -95,32 +94,6 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
             f"{list(input.shape)} and {list(other.shape)}"
         )
     return tensordot(input, other, dims=([input.ndim - 1], [other.ndim - 1]))
-
-
-class Addmm(Op):
-    """beta*c + alpha*(a @ b); dc = beta g, da = alpha g b^T, db = alpha a^T g."""
-
-    @staticmethod
-    def forward(ctx, c, a, b, beta, alpha):
-        ctx.beta, ctx.alpha = beta, alpha
-        ctx.save_for_backward(a, b)
-        prod = a @ b
-        out = prod if alpha == 1 else prod * alpha
-        if beta == 0:  # torch ignores c entirely (even nan) when beta is 0
-            return out
-        return out + (c if beta == 1 else c * beta)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved
-        _, need_a, need_b = ctx.needs_input_grad
-        g = grad * ctx.alpha if ctx.alpha != 1 else grad
-        return (grad * ctx.beta, g @ b.T if need_a else None, a.T @ g if need_b else None)
-
-
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
-    mm(mat1.detach(), mat2.detach())  # PyTorch's shape and dtype checks
-    return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)
 
 
 def _diagonal_index(shape: tuple, offset: int, axis1: int, axis2: int) -> tuple:
@@ -287,7 +260,6 @@ def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
 
 
 for _name in (
-    "addmm",
     "cross",
     "diag",
     "diag_embed",

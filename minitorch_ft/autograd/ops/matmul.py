@@ -11,7 +11,6 @@ from ..function import Op
 from ..tensor import Tensor
 from ._operands import as_tensor
 from ._support import broadcast_shape, type_name, write_out
-from .shape import squeeze_added_dims
 
 
 def _shape_str(shape) -> str:
@@ -112,17 +111,18 @@ def _reduce_batch(grad: np.ndarray, shape: tuple) -> np.ndarray:
 
 
 class Dot(Op):
-    """1-D · 1-D; da = g b, db = g a."""
+    """1-D · 1-D; da = g b, db = g a (each operand saved only for the other's gradient)."""
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
         return np.asarray(np.dot(a, b))
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return grad * b, grad * a
+        return (None if b is None else grad * b), (None if a is None else grad * a)
 
 
 class Mv(Op):
@@ -130,14 +130,30 @@ class Mv(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
         return a @ b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        need_a, need_b = ctx.needs_input_grad
-        return (np.outer(grad, b) if need_a else None), (a.T @ grad if need_b else None)
+        return (None if b is None else np.outer(grad, b)), (None if a is None else a.T @ grad)
+
+
+class SqueezeResult(Op):
+    """Drops the dim matmul added for a 1-D left operand. torch squeezes its mm result in
+    place, so unlike `squeeze` this output is no view (in-place ops on it record their own
+    node, not AsStridedBackward0)."""
+
+    grad_fn_name = "SqueezeBackward4"
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.reshape(a.shape[1:])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx._shapes[0])
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -250,7 +266,7 @@ def _matmul(input, other) -> Tensor:
                 f"{_shape_str(b.shape)})"
             )
         check_product_dtypes(a, b)
-        return squeeze_added_dims(mm(a.unsqueeze(0), b), (0,))
+        return SqueezeResult.apply(mm(a.unsqueeze(0), b))
     return _batched(a, b)
 
 

@@ -37,28 +37,35 @@ def _cast_grads(dtypes: tuple, *grads) -> tuple:
 
 
 class NativeLayerNorm(Op):
-    """y = (x - mean) / sqrt(var + eps) * w + b over the last `ndim` dims."""
+    """y = (x - mean) / sqrt(var + eps) * w + b over the last `ndim` dims.
+
+    Saves input, weight, bias, mean and rstd, as torch's NativeLayerNormBackward0, so an
+    in-place change of the input (not of the result) makes backward raise.
+    """
 
     @staticmethod
     def forward(ctx, x, weight, bias, *, ndim, eps):
         ctx.dtypes = _dtypes(x, weight)
         out_dtype = x.dtype
+        given = x
         x = _compute(x)
         axes = tuple(range(x.ndim - ndim, x.ndim))
-        centered = x - x.mean(axis=axes, keepdims=True)
+        mean = x.mean(axis=axes, keepdims=True)
+        centered = x - mean
         var = (centered * centered).mean(axis=axes, keepdims=True)
         rstd = 1.0 / np.sqrt(var + eps)
         xhat = centered * rstd
         out = xhat * weight if weight is not None else xhat
         if bias is not None:
             out = out + bias
-        ctx.save_for_backward(xhat, rstd, weight)
+        ctx.save_for_backward(given, mean, rstd, weight, bias)
         ctx.axes = axes
         return out.astype(out_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        xhat, rstd, weight = ctx.saved
+        x, mean, rstd, weight, _ = ctx.saved
+        xhat = (_compute(x) - mean) * rstd
         need = ctx.needs_input_grad
         axes = ctx.axes
         batch_axes = tuple(range(xhat.ndim - len(axes)))
@@ -84,6 +91,7 @@ class NativeBatchNorm(Op):
     def forward(ctx, x, weight, bias, *, running_mean, running_var, training, momentum, eps):
         ctx.dtypes = _dtypes(x, weight)
         out_dtype = x.dtype
+        given = x
         x = _compute(x)
         axes = (0, *range(2, x.ndim))
         shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
@@ -100,20 +108,23 @@ class NativeBatchNorm(Op):
                 unbiased = var.reshape(-1) * (n / max(n - 1, 1))
                 running_var[...] = _compute(running_var) * (1 - momentum) + momentum * unbiased
         else:
-            centered = x - _compute(running_mean).reshape(shape)
+            mean = _compute(running_mean).reshape(shape)
+            centered = x - mean
             var = _compute(running_var).reshape(shape)
         rstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
         xhat = centered * rstd
         out = xhat * weight.reshape(shape) if weight is not None else xhat
         if bias is not None:
             out = out + bias.reshape(shape)
-        ctx.save_for_backward(xhat, rstd, weight)
+        # the input, not xhat: torch version-checks the input (and not the result)
+        ctx.save_for_backward(given, mean, rstd, weight)
         ctx.training = training
         return out.astype(out_dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        xhat, rstd, weight = ctx.saved
+        x, mean, rstd, weight = ctx.saved
+        xhat = (_compute(x) - mean) * rstd
         need = ctx.needs_input_grad
         axes = (0, *range(2, grad.ndim))
         grad_x = grad_w = grad_b = None
@@ -214,7 +225,8 @@ class NativeGroupNorm(Op):
     def forward(ctx, x, weight, bias, *, groups, eps):
         n, c = x.shape[0], x.shape[1]
         grouped = x.reshape(n, groups, -1)
-        centered = grouped - grouped.mean(axis=-1, keepdims=True)
+        mean = grouped.mean(axis=-1, keepdims=True)
+        centered = grouped - mean
         rstd = (1.0 / np.sqrt((centered * centered).mean(axis=-1, keepdims=True) + eps)).astype(
             x.dtype
         )
@@ -223,15 +235,16 @@ class NativeGroupNorm(Op):
         out = xhat * weight.reshape(shape) if weight is not None else xhat
         if bias is not None:
             out = out + bias.reshape(shape)
-        ctx.save_for_backward(xhat, rstd, weight)
+        ctx.save_for_backward(x, mean, rstd, weight)  # as torch: the input, not the result
         ctx.groups = groups
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        xhat, rstd, weight = ctx.saved
+        x, mean, rstd, weight = ctx.saved
         need = ctx.needs_input_grad
         n, c = grad.shape[0], grad.shape[1]
+        xhat = ((x.reshape(n, ctx.groups, -1) - mean) * rstd).reshape(x.shape)
         axes = (0, *range(2, grad.ndim))
         grad_x = grad_w = grad_b = None
         grad = _compute(grad)

@@ -15,12 +15,14 @@ from .arithmetic import (  # noqa: F401
     subtract,
     true_divide,
 )
+from .blas import *  # noqa: F403
 from .combine import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .conversion import clone  # noqa: F401
 from .elementwise import *  # noqa: F403
 from .extrema import *  # noqa: F403
 from .gather import *  # noqa: F403
+from .index_ops import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .inplace import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -28,6 +30,7 @@ from .matmul import bmm, matmul, mm  # noqa: F401
 from .misc import *  # noqa: F403
 from .reduce import *  # noqa: F403
 from .scan import *  # noqa: F403
+from .scatter_reduce import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .slicing import *  # noqa: F403
 from .sorting import *  # noqa: F403

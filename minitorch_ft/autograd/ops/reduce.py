@@ -179,14 +179,17 @@ def mean(input: Tensor, dim=_NO_DIM, keepdim: bool = False, *, dtype=None, axis=
 
 
 class Var(Op):
-    """Variance with a correction; d/da = g * 2 (a - mean) / (n - correction)."""
+    """Variance with a correction; d/da = g * 2 (a - mean) / (n - correction).
+
+    Saves the input (as torch's VarBackward0), so changing it in place makes backward raise.
+    """
 
     @staticmethod
     def forward(ctx, a, axes, keepdim, correction):
         centered = a - np.mean(a, axis=axes, keepdims=True)
         divisor = max(_count(a.shape, axes) - correction, 0)
         ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, divisor
-        ctx.save_for_backward(centered)
+        ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.asarray(
                 np.sum(centered * centered, axis=axes, keepdims=keepdim) / divisor, a.dtype
@@ -194,7 +197,8 @@ class Var(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (centered,) = ctx.saved
+        (a,) = ctx.saved
+        centered = a - np.mean(a, axis=ctx.axes, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
             return expand_reduced(grad, ctx.axes, ctx.keepdim, centered.shape) * (
                 centered * 2 / ctx.divisor
@@ -209,15 +213,18 @@ class Std(Op):
         centered = a - np.mean(a, axis=axes, keepdims=True)
         divisor = max(_count(a.shape, axes) - correction, 0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.sqrt(np.sum(centered * centered, axis=axes, keepdims=True) / divisor)
+            out = np.sqrt(np.sum(centered * centered, axis=axes, keepdims=keepdim) / divisor)
+        out = np.asarray(out, a.dtype)
         ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, divisor
-        ctx.save_for_backward(centered, out)
-        return np.asarray(out if keepdim else np.squeeze(out, axes), a.dtype)
+        ctx.save_for_backward(a, out)  # input and result, as torch's StdBackward0
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        centered, out = ctx.saved
+        a, out = ctx.saved
+        centered = a - np.mean(a, axis=ctx.axes, keepdims=True)
         g = expand_reduced(grad, ctx.axes, ctx.keepdim, centered.shape)
+        out = expand_reduced(out, ctx.axes, ctx.keepdim, centered.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(out == 0, 0, 1 / (out * ctx.divisor))
         return g * centered * scale.astype(centered.dtype)
@@ -267,13 +274,15 @@ class Logsumexp(Op):
         shift = np.where(np.isfinite(shift), shift, 0).astype(a.dtype)
         with np.errstate(divide="ignore"):
             out = np.log(np.sum(np.exp(a - shift), axis=axes, keepdims=True)) + shift
+        out = out if keepdim else np.squeeze(out, axes)
         ctx.axes, ctx.keepdim = axes, keepdim
-        ctx.save_for_backward(a, out)
-        return out if keepdim else np.squeeze(out, axes)
+        ctx.save_for_backward(a, out)  # the returned array: its in-place change is caught
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved
+        out = expand_reduced(out, ctx.axes, ctx.keepdim, a.shape)
         with np.errstate(invalid="ignore"):
             return expand_reduced(grad, ctx.axes, ctx.keepdim, a.shape) * np.exp(a - out)
 
@@ -302,16 +311,20 @@ def _others_product(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 class Prod(Op):
-    """Product of all elements; d/da_i = g * prod of the others (correct with zeros)."""
+    """Product of all elements; d/da_i = g * prod of the others (correct with zeros).
+
+    Saves input and result, as torch's ProdBackward0 (both are version-checked).
+    """
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.asarray(np.prod(a), a.dtype)
+        out = np.asarray(np.prod(a), a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved
+        a, _ = ctx.saved
         if a.size == 0:
             return np.zeros_like(a)
         return (grad * _others_product(a.reshape(-1), 0)).reshape(a.shape)
@@ -325,13 +338,14 @@ class ProdDim(Op):
     @staticmethod
     def forward(ctx, a, axis, keepdim):
         ctx.axis, ctx.keepdim = axis, keepdim
-        ctx.save_for_backward(a)
         axes = () if axis is None else (axis,)
-        return np.asarray(np.prod(a, axis=axes, keepdims=keepdim), a.dtype)
+        out = np.asarray(np.prod(a, axis=axes, keepdims=keepdim), a.dtype)
+        ctx.save_for_backward(a, out)  # as torch's ProdBackward1
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved
+        a, _ = ctx.saved
         if ctx.axis is None:
             return grad * np.ones_like(a)
         g = expand_reduced(grad, (ctx.axis,), ctx.keepdim, a.shape)
@@ -391,17 +405,19 @@ class Norm(Op):
             with np.errstate(divide="ignore"):
                 out = np.sum(mag**p, axis=axes, keepdims=True) ** (1 / p)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
-        ctx.save_for_backward(a, out)
         out = np.asarray(out, a.dtype)
-        return out if keepdim else np.squeeze(out, axes)
+        out = out if keepdim else np.squeeze(out, axes)
+        ctx.save_for_backward(a, out)  # the returned array: its in-place change is caught
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved
         p = ctx.p
-        g = expand_reduced(grad, ctx.axes, ctx.keepdim, a.shape)
         if p == 0:
-            return np.zeros_like(a)
+            return None  # torch's 0-"norm" has no gradient: the input's .grad stays None
+        g = expand_reduced(grad, ctx.axes, ctx.keepdim, a.shape)
+        out = expand_reduced(out, ctx.axes, ctx.keepdim, a.shape)
         if p in (np.inf, -np.inf):
             hits = np.abs(a) == out  # ties share the gradient evenly, like PyTorch
             return g * np.sign(a) * hits / np.sum(hits, axis=ctx.axes, keepdims=True)

@@ -26,12 +26,13 @@ class Cumprod(Op):
     @staticmethod
     def forward(ctx, a, axis):
         ctx.axis = axis
-        ctx.save_for_backward(a)
-        return np.cumprod(a, axis=axis, dtype=a.dtype)
+        out = np.cumprod(a, axis=axis, dtype=a.dtype)
+        ctx.save_for_backward(a, out)  # input and result, as torch's CumprodBackward0
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        (a,) = ctx.saved
+        a, _ = ctx.saved
         x = np.moveaxis(a, ctx.axis, -1)
         g = np.moveaxis(grad, ctx.axis, -1)
         n = x.shape[-1]
@@ -58,12 +59,12 @@ class _CumExtreme(Op):
     @staticmethod
     def forward(ctx, a, index, axis):
         ctx.axis = axis
-        ctx.save_for_backward(index)
+        ctx.save_for_backward(index, a)  # torch saves the input too (version-checked)
         return np.take_along_axis(a, index, axis)
 
     @staticmethod
     def backward(ctx, grad):
-        (index,) = ctx.saved
+        index, _ = ctx.saved
         out = np.zeros(ctx._shapes[0], grad.dtype)
         moved = np.moveaxis(out, ctx.axis, -1)
         idx, g = np.moveaxis(index, ctx.axis, -1), np.moveaxis(grad, ctx.axis, -1)

@@ -68,12 +68,11 @@ class ClampTensor(Op):
     def backward(ctx, grad):
         a, lo, hi = ctx.saved
         zero = np.zeros((), grad.dtype)
+        # masks of strict comparisons, so a NaN (in a or a bound) passes no gradient
         if hi is None:
-            below = a < lo
-            return np.where(below, zero, grad), np.where(below, grad, zero), None
+            return np.where(a >= lo, grad, zero), np.where(a < lo, grad, zero), None
         if lo is None:
-            above = a > hi
-            return np.where(above, zero, grad), None, np.where(above, grad, zero)
+            return np.where(a <= hi, grad, zero), None, np.where(a > hi, grad, zero)
         inside = (a >= lo) & (a <= hi)
         # torch: lo wins only when lo < hi; hi when a > hi or the bounds cross
         to_lo = (a < lo) & (lo < hi)
@@ -104,7 +103,7 @@ class Maximum(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return _split(grad, a > b, a == b)
+        return _split(grad, a < b, a > b, a == b)
 
 
 class Minimum(Op):
@@ -118,7 +117,7 @@ class Minimum(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return _split(grad, a < b, a == b)
+        return _split(grad, a > b, a < b, a == b)
 
 
 class Fmax(Op):
@@ -132,7 +131,7 @@ class Fmax(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return _split(grad, (a >= b) | np.isnan(b), False)
+        return _pick_grads(grad, (a >= b) | np.isnan(b))
 
 
 class Fmin(Op):
@@ -146,13 +145,24 @@ class Fmin(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return _split(grad, (a <= b) | np.isnan(b), False)
+        return _pick_grads(grad, (a <= b) | np.isnan(b))
 
 
-def _split(grad, a_wins, tie):
-    """Gradients of a two-way pick: all to the winner, half each on a tie."""
-    share = np.where(a_wins, 1.0, np.where(tie, 0.5, 0.0)).astype(grad.dtype, copy=False)
-    return grad * share, grad * (1 - share)
+def _split(grad, a_loses, b_loses, tie):
+    """maximum/minimum's gradients: half each on a tie, none to the loser, as torch.
+
+    Masked rather than multiplied, so an inf upstream gives 0 (not nan) to the loser; with a
+    NaN neither loses, so both get the whole gradient.
+    """
+    zero = np.zeros((), grad.dtype)
+    g = np.where(tie, grad / 2, grad)
+    return np.where(a_loses, zero, g), np.where(b_loses, zero, g)
+
+
+def _pick_grads(grad, to_a):
+    """fmax/fmin's gradients: all to a where `to_a`, all to b elsewhere (ties go to a)."""
+    zero = np.zeros((), grad.dtype)
+    return np.where(to_a, grad, zero), np.where(to_a, zero, grad)
 
 
 class Where(Op):

@@ -7,6 +7,7 @@ their base; joining and copying ops (cat, stack, split, repeat, flip) are in `co
 
 from __future__ import annotations
 
+import math
 import operator
 import warnings
 
@@ -18,6 +19,7 @@ from ..tensor import Tensor, _wrap_dim
 from .conversion import Clone
 
 __all__ = [
+    "adjoint",
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
@@ -89,12 +91,17 @@ class View(Op):
         return grad.reshape(ctx._shapes[0])
 
 
+class ReshapeAlias(View):
+    """reshape of a non-contiguous tensor whose strides allow a view (PyTorch's _reshape_alias)."""
+
+
 class UnsafeView(Op):
-    """Reshape that had to copy (the input's strides allow no view); d/da = g reshaped back."""
+    """Reshape of the contiguous copy reshape makes when no view is possible (not a view of
+    that copy, as PyTorch's _unsafe_view); d/da = g reshaped back."""
 
     @staticmethod
     def forward(ctx, a, shape):
-        return np.reshape(a, shape, copy=True)
+        return np.reshape(a, shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -112,9 +119,11 @@ def _can_view(a: np.ndarray, shape: tuple) -> bool:
 def reshape(input: Tensor, *shape) -> Tensor:
     """A tensor of the same data in `shape` (one -1 inferred): a view when the strides allow."""
     shape = infer_shape(sizes_arg(shape), input._data.size)
-    if _can_view(input._data, shape):
+    if input._data.flags.c_contiguous:
         return View.apply(input, shape=shape)
-    return UnsafeView.apply(input, shape=shape)
+    if _can_view(input._data, shape):
+        return ReshapeAlias.apply(input, shape=shape)
+    return UnsafeView.apply(Clone.apply(input), shape=shape)  # PyTorch's nodes: copy, then view
 
 
 def view(input: Tensor, *shape) -> Tensor:
@@ -152,8 +161,8 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:
         return input
-    shape = input.shape
-    return reshape(input, shape[:start] + (-1,) + shape[end + 1 :])
+    shape = input.shape  # the merged size is spelled out: -1 is ambiguous with 0 elements
+    return reshape(input, shape[:start] + (math.prod(shape[start : end + 1]),) + shape[end + 1 :])
 
 
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
@@ -166,10 +175,10 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     except RuntimeError:
         raise RuntimeError(
             f"unflatten: Provided sizes {_fmt(sizes)} don't multiply up to the size of dim "
-            f"{dim} ({size}) in the input tensor"
+            f"{axis} ({size}) in the input tensor"
         ) from None
     shape = input.shape
-    return reshape(input, shape[:axis] + inner + shape[axis + 1 :])
+    return view(input, shape[:axis] + inner + shape[axis + 1 :])  # splitting a dim is a view
 
 
 class Transpose(Op):
@@ -252,16 +261,43 @@ def movedim(input: Tensor, source, destination) -> Tensor:
     return Permute.apply(input, dims=tuple(d if d is not None else next(rest) for d in order))
 
 
-def _matrix_transpose(input: Tensor) -> Tensor:
+_ZERO_D_WARNINGS = {
+    "mT": "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+    "mH": "Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().",
+    "H": "Tensor.H is deprecated on 0-D tensors. Consider using x.conj().",
+    "adjoint()": "adjoint() is deprecated on 0-D tensors. Consider using x.conj().",
+}
+
+
+def _batch_transpose(input: Tensor, name: str) -> Tensor:
+    if input.ndim == 0:  # torch 2.x: .mT/.mH/.H/adjoint() warn and return the tensor itself
+        warnings.warn(_ZERO_D_WARNINGS[name], UserWarning, stacklevel=3)
+        return input
     if input.ndim < 2:
         raise RuntimeError(
-            "tensor.mT is only supported on matrices or batches of matrices. "
+            f"tensor.{name} is only supported on matrices or batches of matrices. "
             f"Got {input.ndim}-D tensor."
         )
     return transpose(input, -2, -1)
 
 
+def _matrix_transpose(input: Tensor) -> Tensor:
+    return _batch_transpose(input, "mT")
+
+
+def _matrix_adjoint(input: Tensor) -> Tensor:
+    return _batch_transpose(input, "mH")  # real dtypes only: no conjugation
+
+
+def adjoint(input: Tensor) -> Tensor:
+    """The last two dims swapped (conjugated for complex, which minitorch_ft lacks)."""
+    return _batch_transpose(input, "adjoint()")
+
+
 def _conj_transpose(input: Tensor) -> Tensor:
+    if input.ndim == 0:
+        warnings.warn(_ZERO_D_WARNINGS["H"], UserWarning, stacklevel=2)
+        return input
     if input.ndim != 2:
         raise RuntimeError(
             "tensor.H is only supported on matrices (2-D tensors). Got "
@@ -272,14 +308,14 @@ def _conj_transpose(input: Tensor) -> Tensor:
 
 
 def _reverse_dims(input: Tensor) -> Tensor:
-    """`x.T`: torch warns on 0-d (identity) and on more than 2 dims, not on 1-d."""
+    """`x.T`: torch warns on 0-d (identity) and on any other dim count but 2."""
     if input.ndim == 0:
         warnings.warn(
             "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
             UserWarning,
             stacklevel=2,
         )
-    elif input.ndim > 2:
+    elif input.ndim != 2:
         warnings.warn(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
@@ -298,7 +334,11 @@ class Expand(Op):
 
     @staticmethod
     def forward(ctx, a, shape):
-        return np.broadcast_to(a, shape)
+        out = np.broadcast_to(a, shape)  # always read-only
+        if out.size and any(s == 0 and n > 1 for s, n in zip(out.strides, out.shape, strict=True)):
+            return out  # repeats elements: writes through it raise the overlap error, as torch
+        # repeats nothing: a writable view (writable when `a` is)
+        return np.lib.stride_tricks.as_strided(a, shape, out.strides)
 
     @staticmethod
     def backward(ctx, grad):
@@ -307,6 +347,8 @@ class Expand(Op):
 
 def expand(input: Tensor, *sizes) -> Tensor:
     """A view with size-1 dims repeated to `sizes` (-1 keeps a size; new dims go in front)."""
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     sizes = sizes_arg(sizes)
     shape = input.shape
     lead = len(sizes) - len(shape)
@@ -499,7 +541,9 @@ Tensor.t = t
 Tensor.permute = permute
 Tensor.movedim = Tensor.moveaxis = movedim
 Tensor.T = property(_reverse_dims)
-Tensor.mT = Tensor.mH = property(_matrix_transpose)
+Tensor.mT = property(_matrix_transpose)
+Tensor.mH = property(_matrix_adjoint)
+Tensor.adjoint = adjoint
 Tensor.H = property(_conj_transpose)
 Tensor.expand = expand
 Tensor.expand_as = expand_as

@@ -15,51 +15,62 @@ from .reduce import _NO_DIM
 
 
 class Softmax(Op):
-    """e^a / sum e^a along an axis; d = out * (g - sum(g * out))."""
+    """e^a / sum e^a along an axis; d = out * (g - sum(g * out)).
+
+    The output is C-contiguous whatever the input's layout, as torch's. A 0-d input is
+    computed as one element (so nan or inf gives nan, as torch).
+    """
 
     @staticmethod
     @quiet
     def forward(ctx, a, axis):
         ctx.axis = axis
-        if a.ndim == 0 or a.size == 0:
+        if a.size == 0:
             out = np.ones_like(a)
         else:
-            e = a - a.max(axis, keepdims=True)  # e^(a - max) <= 1: no overflow
+            x = a.reshape(1) if a.ndim == 0 else a
+            e = np.subtract(x, x.max(axis, keepdims=True), order="C")  # e^(.) <= 1: no overflow
             np.exp(e, out=e)
-            out = e
-            out /= e.sum(axis, keepdims=True)
+            e /= e.sum(axis, keepdims=True)
+            out = e.reshape(a.shape)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
+    @quiet
     def backward(ctx, grad):
         (out,) = ctx.saved
-        if out.ndim == 0 or out.size == 0:
+        if out.size == 0:
             return np.zeros_like(grad), None
-        return out * (grad - (grad * out).sum(ctx.axis, keepdims=True)), None
+        gx = grad * out
+        return out * (grad - gx.sum(ctx.axis, keepdims=True) if out.ndim else grad - gx), None
 
 
 class LogSoftmax(Op):
-    """a - logsumexp(a) along an axis; d = g - softmax * sum(g)."""
+    """a - logsumexp(a) along an axis; d = g - softmax * sum(g). C-contiguous, as Softmax."""
 
     @staticmethod
     @quiet
     def forward(ctx, a, axis):
         ctx.axis = axis
-        if a.ndim == 0 or a.size == 0:
+        if a.size == 0:
             out = np.zeros_like(a)
         else:
-            out = a - a.max(axis, keepdims=True)
+            x = a.reshape(1) if a.ndim == 0 else a
+            out = np.subtract(x, x.max(axis, keepdims=True), order="C")
             out -= np.log(np.exp(out).sum(axis, keepdims=True))
+            out = out.reshape(a.shape)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
+    @quiet
     def backward(ctx, grad):
         (out,) = ctx.saved
-        if out.ndim == 0 or out.size == 0:
+        if out.size == 0:
             return np.zeros_like(grad), None
-        return grad - np.exp(out) * grad.sum(ctx.axis, keepdims=True), None
+        total = grad.sum(ctx.axis, keepdims=True) if out.ndim else grad
+        return grad - np.exp(out) * total, None
 
 
 def _implicit_dim(name: str, ndim: int) -> int:

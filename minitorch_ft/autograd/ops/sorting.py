@@ -17,7 +17,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._support import check_tensor
-from .extrema import return_type
+from .extrema import _ties, return_type
 from .reduce import _NO_DIM, int_dim
 
 __all__ = [
@@ -65,7 +65,25 @@ _SortPick, _TopkPick, _KthPick, _ModePick = (
     _picker(n) for n in ("Sort", "Topk", "Kthvalue", "Mode")
 )
 _MedianPick = type("MedianPick", (_Pick,), {"grad_fn_name": "MedianBackward1"})
-_MedianAllPick = type("MedianAllPick", (_Pick,), {"grad_fn_name": "MedianBackward0"})
+
+
+class _MedianAll(Op):
+    """median() of all elements: as torch's MedianBackward0, saves input and result (both
+    version-checked) and splits the gradient evenly among the elements equal to the result."""
+
+    grad_fn_name = "MedianBackward0"
+
+    @staticmethod
+    def forward(ctx, a, index):
+        out = np.array(a.reshape(-1)[index])  # a copy: the result shares no memory with a
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved
+        mask = _ties(a, out)
+        return grad * mask / np.count_nonzero(mask), None
 
 
 def _order(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
@@ -158,8 +176,10 @@ def median(input: Tensor, dim=_NO_DIM, keepdim: bool = False):
     if dim is _NO_DIM:
         if input.numel() == 0:
             return Tensor._wrap(np.array(np.nan, input._data.dtype))
-        flat = input.reshape(-1)
-        return _nth(flat, 0, False, lambda n: (n - 1) // 2, _MedianAllPick, "median")[0]
+        flat = input._data.reshape(-1)
+        nan = np.flatnonzero(flat != flat)  # a NaN is the result, as in torch
+        index = nan[0] if nan.size else _order(flat, 0, False)[(flat.size - 1) // 2]
+        return _MedianAll.apply(input, int(index))
     dim = int_dim("median", dim)
     return _nth(input, dim, keepdim, lambda n: (n - 1) // 2, _MedianPick, "median")
 

@@ -44,18 +44,20 @@ class Logit(Op):
 
 
 class Erfinv(Op):
-    """Inverse of erf on (-1, 1); d = g sqrt(pi)/2 e^(out^2)."""
+    """Inverse of erf on (-1, 1); d = g sqrt(pi)/2 e^(out^2).
+
+    Saves the input, not the result, as torch's ErfinvBackward0 (which one is version-checked).
+    """
 
     @staticmethod
     def forward(ctx, a):
-        out = _kernels.erfinv(a)
-        ctx.save_for_backward(out)
-        return out
+        ctx.save_for_backward(a)
+        return _kernels.erfinv(a)
 
     @staticmethod
     @quiet
     def backward(ctx, grad):
-        out = ctx.saved[0]
+        out = _kernels.erfinv(ctx.saved[0])
         return grad * (np.exp(out * out) * _SQRT_PI_OVER_2)
 
 
