@@ -6,6 +6,7 @@
 
 from . import autograd
 from .autograd.creation import *  # noqa: F403
+from .autograd.random_factories import *  # noqa: F403
 from .autograd.dtypes import (
     bool_ as bool,  # noqa: A004 - PyTorch's public name
     dtype,
@@ -20,7 +21,7 @@ from .autograd.dtypes import (
     set_default_dtype,
     uint8,
 )
-from .autograd.function import Function
+from .autograd.custom_function import Function
 from .autograd.generator import (
     Generator,
     get_rng_state,

@@ -1,8 +1,9 @@
 """Tensor and reverse-mode autograd, with PyTorch's names (`torch.autograd`)."""
 
 from . import ops  # noqa: F401 - attaches op methods to Tensor
+from .custom_function import Function, once_differentiable
 from .engine import backward, grad
-from .function import Function, Node, once_differentiable
+from .function import Node
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .tensor import Tensor
 

@@ -7,7 +7,6 @@ import numbers
 import numpy as np
 
 from . import dtypes
-from .generator import rng
 from .tensor import Tensor
 
 
@@ -389,58 +388,6 @@ def eye(
     )
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """Uniform [0, 1) samples from the global (or given) generator."""
-    np_dtype = _default_np(dtype)
-    _require_float(np_dtype, "check_uniform_bounds")
-    return _leaf(
-        rng(generator).random(_size(size), dtype=np.float64).astype(np_dtype), requires_grad
-    )
-
-
-def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples from the global (or given) generator."""
-    np_dtype = _default_np(dtype)
-    _require_float(np_dtype, "normal_kernel_cpu")
-    return _leaf(rng(generator).standard_normal(_size(size)).astype(np_dtype), requires_grad)
-
-
-def randint(
-    low,
-    high=None,
-    size=None,
-    *,
-    generator=None,
-    dtype=None,
-    device=None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Integers in [low, high) (int64 unless dtype given), like torch.randint."""
-    if size is None:
-        low, high, size = 0, low, high
-    if high is None:
-        low, high = 0, low
-    if size is None:
-        raise TypeError("randint() missing required argument 'size'")
-    if low >= high:
-        raise RuntimeError(
-            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
-        )
-    values = rng(generator).integers(low, high, size=_size((tuple(size),)))
-    return _leaf(
-        values.astype(np.int64 if dtype is None else dtypes.to_dtype(dtype).np), requires_grad
-    )
-
-
-def randperm(
-    n: int, *, generator=None, dtype=None, device=None, requires_grad: bool = False
-) -> Tensor:
-    values = rng(generator).permutation(n)
-    return _leaf(
-        values.astype(np.int64 if dtype is None else dtypes.to_dtype(dtype).np), requires_grad
-    )
-
-
 def _like(input: Tensor, dtype) -> tuple:
     return input.shape, (input._data.dtype if dtype is None else dtypes.to_dtype(dtype).np)
 
@@ -467,43 +414,18 @@ def full_like(
     return _leaf(np.full(shape, fill_value, np_dtype), requires_grad)
 
 
-def randint_like(
-    input: Tensor,
-    low: int = 0,
-    high: int | None = None,
-    *,
-    dtype=None,
-    device=None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Integers in [low, high) shaped and typed like input (`randint_like(x, high)` too)."""
-    if high is None:
-        low, high = 0, low
-    shape, np_dtype = _like(input, dtype)
-    if np_dtype == np.bool_ and high > 2:
-        raise RuntimeError("to - 1 is out of bounds for bool")
-    if low >= high:
-        raise RuntimeError(
-            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
-        )
-    return _leaf(rng().integers(low, high, size=shape).astype(np_dtype), requires_grad)
+_RANDOM_FACTORIES = frozenset(
+    {"rand", "rand_like", "randint", "randint_like", "randn", "randn_like", "randperm"}
+)
 
 
-def _require_float(np_dtype, name: str) -> None:
-    """PyTorch's error for random floats asked in an integer or bool dtype ('Long', 'Bool')."""
-    np_dtype = np.dtype(np_dtype)
-    if np_dtype.kind != "f":
-        scalar_type = dtypes.SCALAR_TYPE_NAMES.get(np_dtype.name, np_dtype.name)
-        raise NotImplementedError(f"\"{name}\" not implemented for '{scalar_type}'")
+def __getattr__(name: str):
+    """Keep `creation.rand` & co. importable; they live in random_factories.py.
 
+    Lazy because random_factories builds on this module's helpers (an import cycle otherwise).
+    """
+    if name in _RANDOM_FACTORIES:
+        from . import random_factories
 
-def rand_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    shape, np_dtype = _like(input, dtype)
-    _require_float(np_dtype, "check_uniform_bounds")
-    return _leaf(rng().random(shape).astype(np_dtype), requires_grad)
-
-
-def randn_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    shape, np_dtype = _like(input, dtype)
-    _require_float(np_dtype, "normal_kernel_cpu")
-    return _leaf(rng().standard_normal(shape).astype(np_dtype), requires_grad)
+        return getattr(random_factories, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,8 @@
 """The Tensor: a numpy array plus the autograd metadata PyTorch keeps beside it.
 
-Ops live in `autograd/ops/` and attach their methods to Tensor; this file holds only state,
-conversions and the autograd entry points (`backward`, `detach`, hooks).
+Ops live in `autograd/ops/` and attach their methods to Tensor; this file holds only state
+and the autograd entry points (`backward`, `detach`, hooks). Conversions to numpy and Python
+values are in `tensor_conversions.py`, device and layout queries in `tensor_layout.py`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from . import dtypes, grad_mode
 from .hooks import RemovableHandle
 from .size import Size, device  # noqa: F401 - re-exported (minitorch_ft.device)
+from .tensor_conversions import TensorConversions
 from .tensor_layout import TensorLayout
 
 
@@ -61,7 +63,7 @@ _grad_state = grad_mode._state
 _inference_users = grad_mode.inference_users  # see grad_mode.in_inference_mode
 
 
-class Tensor(TensorLayout):
+class Tensor(TensorConversions, TensorLayout):
     """A numpy-backed tensor with PyTorch's autograd semantics."""
 
     __slots__ = (
@@ -343,72 +345,7 @@ class Tensor(TensorLayout):
             )
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
 
-    # ----- conversions ----------------------------------------------------------------
-    def numpy(self, *, force: bool = False) -> np.ndarray:
-        if self._requires_grad and not force:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
-                "instead."
-            )
-        return self._data
-
-    def __array__(self, dtype=None, copy=None):
-        if self._requires_grad:  # np.asarray(t) is t.numpy(), as in torch
-            self.numpy()
-        return self._data if dtype is None else self._data.astype(dtype)
-
-    def item(self):
-        if self._data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
-            )
-        return self._data.reshape(()).item()
-
-    def tolist(self):
-        return self._data.tolist()
-
-    def __len__(self) -> int:
-        if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
-
-    def __iter__(self):
-        if self._data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
-
-    def __bool__(self) -> bool:
-        if self._data.size != 1:
-            many = "no values" if self._data.size == 0 else "more than one value"
-            raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
-        return bool(self._data.reshape(()))
-
-    def __float__(self) -> float:
-        if self._requires_grad:
-            warnings.warn(
-                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
-                "behavior.\nConsider using tensor.detach() first.",
-                UserWarning,
-                stacklevel=2,
-            )
-        return float(self._scalar())
-
-    def __complex__(self) -> complex:
-        return complex(float(self))
-
-    def __int__(self) -> int:
-        return int(self._scalar())
-
-    def _scalar(self):
-        if self._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        return self._data.reshape(()).item()
-
-    def __index__(self) -> int:
-        if self._data.dtype.kind not in "iub" or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.item())
-
+    # ----- printing and copying -------------------------------------------------------
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:

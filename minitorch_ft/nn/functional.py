@@ -137,7 +137,17 @@ def group_norm(
     eps: float = 1e-5,
 ) -> Tensor:
     """Normalise channel groups of each sample (N, C, *), then a per-channel affine."""
-    if input.ndim < 2 or input.shape[1] % num_groups:
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.ndim}"
+        )
+    # torch's batch-size check on the grouped view [N * C // G, G, *]: one value per group fails
+    if input.shape[0] * input.shape[1] // num_groups * math.prod(input.shape[2:]) == 1:
+        size = [input.shape[0] * input.shape[1] // num_groups, num_groups, *input.shape[2:]]
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {size}"
+        )
+    if input.shape[1] % num_groups:
         raise RuntimeError(
             "Expected number of channels in input to be divisible by num_groups, but got input "
             f"of shape {list(input.shape)} and num_groups={num_groups}"
@@ -196,6 +206,13 @@ def batch_norm(
     eps: float = 1e-5,
 ) -> Tensor:
     """Normalise each channel (dim 1); in training, update the running stats in place."""
+    if input.ndim < 2 and training:  # torch fails reading the channel dim
+        if input.ndim == 0:
+            raise IndexError("tuple index out of range")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    if input.ndim < 2 and (running_mean is None or running_var is None):
+        name = "running_mean" if running_mean is None else "running_var"
+        raise RuntimeError(f"{name} must be defined in evaluation mode")
     if input.ndim < 2:
         raise ValueError(f"Expected 2D or higher input (got {input.ndim}D input)")
     if training and input.shape[0] * math.prod(input.shape[2:]) == 1:
@@ -272,6 +289,8 @@ def embedding(
                 f"embedding(): argument '{arg}' (position {position}) must be Tensor, "
                 f"not {type(value).__name__}"
             )
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
     if input._data.dtype not in (np.int64, np.int32):
         from ..autograd.tensor import typename
 

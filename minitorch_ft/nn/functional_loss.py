@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ..autograd.dtypes import SCALAR_TYPE_NAMES
+from ..autograd.dtypes import SCALAR_TYPE_NAMES, result_np_dtype
 from ..autograd.ops import nn_losses as _losses
 from ..autograd.ops._support import broadcast_shape
 from ..autograd.ops.loss import _legacy_reduction, binary_cross_entropy_with_logits
@@ -57,19 +57,37 @@ def _scalar(t: Tensor) -> str:
 
 
 def _promote(input: Tensor, target: Tensor, kind: str, reduction: str) -> tuple:
-    """PyTorch's dtypes for a regression loss: a float operand wins over an integer one."""
+    """PyTorch's dtypes for a regression loss: a float operand wins over an integer one;
+    huber_loss writes into the input's dtype."""
     a, b = input._data.dtype.kind, target._data.dtype.kind
+    if kind == "l1" and "b" in (a, b):  # l1 subtracts first: torch refuses bool operands
+        if a == b:
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                "Use the `^` or `logical_xor()` operator instead."
+            )
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    rank = {"b": 0, "u": 1, "i": 1, "f": 2}
+    if kind == "huber" and rank[b] > rank[a]:  # the result is cast into the input's dtype
+        promoted = target if b == "f" else np.promote_types(input._data.dtype, target._data.dtype)
+        raise RuntimeError(
+            f"result type {_scalar(promoted) if b == 'f' else SCALAR_TYPE_NAMES[promoted.name]} "
+            f"can't be cast to the desired output type {_scalar(input)}"
+        )
     if a != "f" and b != "f":
+        promoted = SCALAR_TYPE_NAMES[np.promote_types(input._data.dtype, target._data.dtype).name]
         if kind == "l1":
             if reduction == "mean":
                 raise RuntimeError(
                     "mean(): could not infer output dtype. Input dtype must be "
-                    f"either a floating point or complex dtype. Got: "
-                    f"{_scalar(input)}"
+                    f"either a floating point or complex dtype. Got: {promoted}"
                 )
             return input, target
-        raise NotImplementedError(f"\"{kind}_cpu\" not implemented for '{_scalar(input)}'")
-    if b != "f":
+        raise NotImplementedError(f"\"{kind}_cpu\" not implemented for '{promoted}'")
+    if b != "f" or (kind == "huber" and target.dtype != input.dtype):
         target = target.to(input.dtype)
     elif a != "f":
         input = input.to(target.dtype)
@@ -140,6 +158,8 @@ def smooth_l1_loss(
 ) -> Tensor:
     """Quadratic below beta, linear above (SmoothL1LossBackward0); beta=0 is l1_loss."""
     reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:  # torch checks the shapes before beta
+        broadcast_shape(input.shape, target.shape)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0.0:
@@ -156,6 +176,8 @@ def huber_loss(
 ) -> Tensor:
     """0.5 d^2 below delta, delta (|d| - delta/2) above (HuberLossBackward0)."""
     reduction = _reduction(None, None, reduction)
+    if target.shape != input.shape:  # torch checks the shapes before delta
+        broadcast_shape(input.shape, target.shape)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     return _pointwise("huber", "HuberLossBackward0", input, target, reduction, weight, delta)
@@ -214,20 +236,27 @@ def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
     """PyTorch's checks in its order: dims, batch size, (for <= 2-D) target dims, dtype."""
     if input.ndim == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    if input.ndim >= 2 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
+    target_batch = target.shape[0] if target.ndim else 0  # torch reads 0 for a 0-d target
+    if input.ndim >= 2 and input.shape[0] != target_batch:
         raise ValueError(
             f"Expected input batch_size ({input.shape[0]}) to match target "
-            f"batch_size ({target.shape[0]})."
+            f"batch_size ({target_batch})."
         )
     if input.ndim <= 2 and target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target._data.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar(target)}")
+    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError(
+            f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}"
+        )
     if input.ndim > 2:
         expected = [input.shape[0], *input.shape[2:]]
         if list(target.shape) != expected:
             raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
     classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if weight is not None and weight.numel() != classes and input.ndim > 2:
+        raise RuntimeError("weight tensor should be defined either for all or no classes")
     if weight is not None and weight.numel() != classes:
         raise RuntimeError(
             f"weight tensor should be defined either for all {classes} classes or no classes "
@@ -271,22 +300,33 @@ def cross_entropy(
     """log_softmax over dim 1 (dim 0 for 1-D input) followed by nll_loss; the target is
     class indices, or class probabilities of the input's shape."""
     reduction = _reduction(size_average, reduce, reduction)
-    if label_smoothing > 1.0:  # PyTorch lets a negative value through (no smoothing)
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
-    if target.shape == input.shape and target._data.dtype.kind != "f":
-        raise RuntimeError(
-            "Expected floating point type for target with class probabilities, "
-            f"got {_scalar(target)}"
-        )
-    if input.ndim == 0 and target.shape == input.shape:
-        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    probs = target.shape == input.shape
+    if probs:  # torch's checks for class probabilities, in its order
+        if target._data.dtype.kind != "f":
+            raise RuntimeError(
+                "Expected floating point type for target with class probabilities, "
+                f"got {_scalar(target)}"
+            )
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        if input.ndim == 0:
+            raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+        classes = input.shape[class_dim]
+        if weight is not None and weight.numel() != classes:
+            raise RuntimeError(
+                f"cross_entropy: weight tensor should be defined either for all {classes} "
+                f"classes or no classes but got weight tensor of shape: {list(weight.shape)}"
+            )
+    if label_smoothing > 1.0:  # PyTorch lets a negative value through (no smoothing)
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
     logp = log_softmax(input, class_dim)
     classes = input.shape[class_dim] if input.ndim else 1
-    if target.shape == input.shape:
+    if probs:
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / classes
-        name = "DivBackward1" if reduction == "mean" else "NegBackward0"
+        # torch's mean is a division, except on an empty input (a negated nan sum)
+        name = "DivBackward1" if reduction == "mean" and input.numel() else "NegBackward0"
         node = _losses.named(_losses.SoftTargetCrossEntropy, name)
         return node.apply(logp, target, weight, reduction=reduction)
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
@@ -324,8 +364,19 @@ def kl_div(
         )
     if reduction not in ("none", "mean", "sum", "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    if input._data.dtype.kind in "iub" or target._data.dtype.kind in "iub":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
+    if target.shape != input.shape:
+        broadcast_shape(target.shape, input.shape)  # torch's "size of tensor a ..." error
     name = _KL_NAMES.get(reduction, "MulBackward0" if log_target else "SubBackward0")
+    if reduction == "batchmean" and input.ndim == 0:  # torch: a 0-d input is only summed
+        name = "SumBackward0"
     batch = input.shape[0] if input.ndim else 1
     return _losses.named(_losses.KlDiv, name).apply(
-        input, target, reduction=reduction, log_target=log_target, batch=batch
+        input,
+        target,
+        reduction=reduction,
+        log_target=log_target,
+        batch=batch,
+        dtype=result_np_dtype(input, target),  # torch's promotion: a 0-d target ranks lower
     )

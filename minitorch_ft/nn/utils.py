@@ -16,12 +16,19 @@ def _as_list(parameters) -> list:
     return [parameters] if isinstance(parameters, Tensor) else list(parameters)
 
 
-def _norm(array: np.ndarray, norm_type: float) -> np.ndarray:
+def _norm(array: np.ndarray, norm_type: float, foreach: bool = False) -> np.ndarray:
+    """The vector norm of one array, in its dtype (torch.linalg.vector_norm / _foreach_norm)."""
     a = np.abs(array)
-    if norm_type == np.inf:
-        return a.max() if a.size else np.zeros((), array.dtype)
-    if norm_type == -np.inf:
-        return a.min()
+    if norm_type in (np.inf, -np.inf):
+        if a.size == 0:  # max / min of nothing: torch refuses, naming the kernel that ran
+            if foreach and norm_type > 0:
+                what = "_foreach_norm cannot compute the infinity norm"
+            else:
+                what = f"linalg.vector_norm cannot compute the {norm_type:g} norm"
+            raise RuntimeError(
+                f"{what} on an empty tensor because the operation does not have an identity"
+            )
+        return a.max() if norm_type > 0 else a.min()
     if norm_type == 0:
         return np.asarray((a != 0).sum(), array.dtype)
     if norm_type == 2:
@@ -32,13 +39,25 @@ def _norm(array: np.ndarray, norm_type: float) -> np.ndarray:
 def get_total_norm(
     tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False, foreach: bool | None = None
 ) -> Tensor:
-    """The norm of all tensors together, as if concatenated into one vector."""
+    """The norm of all tensors together, as if concatenated into one vector.
+
+    Like torch, the tensors are taken grouped by dtype (first-seen order) and the per-tensor
+    norms are stacked with type promotion, so float32 and float64 grads give a float64 norm.
+    """
     tensors = _as_list(tensors)
     norm_type = float(norm_type)
     if not tensors:
         return Tensor._wrap(np.zeros((), np.float32))
-    norms = np.stack([_norm(t._data, norm_type).astype(tensors[0]._data.dtype) for t in tensors])
-    total = np.asarray(_norm(norms, norm_type), dtype=tensors[0]._data.dtype)
+    by_dtype: dict[np.dtype, list[np.ndarray]] = {}
+    for t in tensors:
+        by_dtype.setdefault(t._data.dtype, []).append(t._data)
+    use_foreach = foreach is None or bool(foreach)  # torch's CPU default is the foreach path
+    norms = [
+        np.asarray(_norm(a, norm_type, use_foreach), dtype)
+        for dtype, arrays in by_dtype.items()
+        for a in arrays
+    ]
+    total = np.asarray(_norm(np.stack(norms), norm_type))
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
@@ -68,7 +87,7 @@ def clip_grad_norm_(
                 "`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=2
             )
     grads = [p._grad for p in _as_list(parameters) if p._grad is not None]
-    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
     if not grads:
         return total
     _scale_grads(grads, max_norm, total)
@@ -76,7 +95,10 @@ def clip_grad_norm_(
 
 
 def _scale_grads(grads: list, max_norm: float, total: Tensor) -> None:
-    coef = min(float(max_norm) / (float(total._data) + 1e-6), 1.0)
+    # torch's `max_norm / (total_norm + 1e-6)` clamped to 1, rounded like it: in the norm's
+    # dtype, and a number divided by a tensor is the tensor's reciprocal times the number
+    norm = total._data.reshape(())[()]
+    coef = np.minimum((1 / (norm + 1e-6)) * float(max_norm), 1.0)
     with no_grad(), np.errstate(invalid="ignore"):  # an inf norm gives 0 * inf = nan quietly
         for g in grads:
             g._data *= g._data.dtype.type(coef)
@@ -96,7 +118,13 @@ def clip_grads_with_norm_(
 def clip_grad_value_(parameters, clip_value: float, foreach: bool | None = None) -> None:
     """Clamp every gradient in place to [-clip_value, clip_value]."""
     clip_value = float(clip_value)
-    for p in _as_list(parameters):
+    parameters = _as_list(parameters)
+    if all(p._grad is None for p in parameters):  # torch's foreach kernel rejects an empty list
+        raise RuntimeError(
+            "Expected !nested_tensorlist[0].empty() to be true, but got false.  (Could this "
+            "error message be improved?  If so, please report an enhancement request to PyTorch.)"
+        )
+    for p in parameters:
         if p._grad is not None:
             np.clip(p._grad._data, -clip_value, clip_value, out=p._grad._data)
             p._grad._version_counter.value += 1

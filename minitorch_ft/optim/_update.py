@@ -35,6 +35,17 @@ def check_fused(fused, foreach, differentiable) -> None:
         raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
+def check_capturable(group: dict, xla: bool = True) -> None:
+    """capturable=True asks for CUDA-graph-safe steps: torch asserts this on a CPU tensor
+    (after creating the state), so the first step with a gradient fails the same way; the
+    fused path has no such check."""
+    if group["capturable"] and not group.get("fused"):
+        devices = "'cuda', 'xpu', 'hpu', 'privateuseone'" + (", 'xla'" if xla else "")
+        raise AssertionError(
+            f"If capturable=True, params and state_steps must be on supported devices: [{devices}]."
+        )
+
+
 def decayed_grad(
     grad: np.ndarray, param: np.ndarray, weight_decay: float, maximize: bool, out: np.ndarray
 ) -> np.ndarray:

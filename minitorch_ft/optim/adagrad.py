@@ -75,12 +75,14 @@ class Adagrad(Optimizer):
         check_fused(fused, foreach, differentiable)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p, group)
+                self._init_state(p)
 
-    def _init_state(self, p: Tensor, group: dict) -> None:
+    def _init_state(self, p: Tensor) -> None:
         state = self.state[p]
         state["step"] = new_step()
-        state["sum"] = Tensor._wrap(np.full_like(p._data, group["initial_accumulator_value"]))
+        # torch fills every sum from the constructor's value, whatever the group says
+        value = self.defaults["initial_accumulator_value"]
+        state["sum"] = Tensor._wrap(np.full_like(p._data, value))
 
     def step(self, closure: Callable[[], float] | None = None):
         """One Adagrad update of every parameter that has a gradient."""
@@ -89,7 +91,7 @@ class Adagrad(Optimizer):
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]
         if len(state) == 0:  # a group added after construction
-            self._init_state(p, group)
+            self._init_state(p)
         step = bump_step(state["step"])
         clr = to_scalar(group["lr"]) / (1 + (step - 1) * group["lr_decay"])
         arrays = [p._data, p._grad._data, state["sum"]._data]

@@ -11,6 +11,7 @@ from ._update import (
     addcdiv_,
     addcmul_square_,
     bump_step,
+    check_capturable,
     check_fused,
     check_tensor_lr,
     decayed_grad,
@@ -110,6 +111,7 @@ class Adam(Optimizer):
             state["exp_avg_sq"] = zeros_state(p)
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = zeros_state(p)
+        check_capturable(group, xla=not group["foreach"])  # torch's foreach Adam omits xla
         lr = to_scalar(group["lr"])
         beta1, beta2 = (to_scalar(b) for b in group["betas"])
         step = bump_step(state["step"])

@@ -273,7 +273,7 @@ class Optimizer:
             if result is not None:
                 state_dict = result
         groups = self.param_groups
-        saved_groups = [_copy_plain(g) for g in state_dict["param_groups"]]
+        saved_groups = _copy_plain(list(state_dict["param_groups"]))
         if len(groups) != len(saved_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(
@@ -371,14 +371,24 @@ def _hooked_step(step: Callable) -> Callable:
     return wrapper
 
 
-def _copy_plain(value):
-    """Copy dicts, lists and tuples (cloning tensors); copy.deepcopy cannot (tensors refuse to be pickled)."""
+def _copy_plain(value, memo: dict | None = None):
+    """Copy dicts, lists and tuples, cloning tensors (numpy arrays become tensors);
+    copy.deepcopy cannot (tensors refuse to be serialised).
+
+    Like deepcopy, one tensor shared by several groups (a tensor lr given as the default)
+    stays shared in the copy, so schedulers keep scaling it the way torch does.
+    """
+    if memo is None:
+        memo = {}
     if isinstance(value, dict):
-        return {k: _copy_plain(v) for k, v in value.items()}
+        return {k: _copy_plain(v, memo) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_copy_plain(v) for v in value)
-    if isinstance(value, Tensor):
-        return Tensor._wrap(value._data.copy())
+        return type(value)(_copy_plain(v, memo) for v in value)
+    if isinstance(value, (Tensor, np.ndarray)):
+        if id(value) not in memo:
+            array = value._data if isinstance(value, Tensor) else value
+            memo[id(value)] = Tensor._wrap(array.copy())
+        return memo[id(value)]
     return value
 
 

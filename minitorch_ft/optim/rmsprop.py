@@ -11,6 +11,7 @@ from ._update import (
     addcdiv_,
     addcmul_square_,
     bump_step,
+    check_capturable,
     check_fused,
     check_tensor_lr,
     decayed_grad,
@@ -92,6 +93,7 @@ class RMSprop(Optimizer):
                 state["momentum_buffer"] = zeros_state(p)
             if group["centered"]:
                 state["grad_avg"] = zeros_state(p)
+        check_capturable(group)
         bump_step(state["step"])
         buf = state["momentum_buffer"]._data if momentum > 0 else None
         grad_avg = state["grad_avg"]._data if group["centered"] else None

@@ -18,8 +18,10 @@ from .. import grad_mode
 from ..function import Op, move_retained_grad
 from ..tensor import Tensor
 from ._support import type_name
+from .inplace_checks import multi_output_view_error
 from .shape import Alias, Unsqueeze, expand
 from .slicing import Select, Slice
+from .view_history import AsStrided, flat_positions, refresh_views
 
 __all__: list[str] = []
 
@@ -327,8 +329,6 @@ def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwar
         if target.grad_fn is None and target._requires_grad:
             raise RuntimeError(_VIEW_OF_LEAF_ERROR if through_view else _LEAF_ERROR)
         if base is not None and target._requires_grad:
-            from .inplace import multi_output_view_error  # inplace imports this module
-
             multi_output_error = multi_output_view_error(target)
             if multi_output_error is not None:
                 raise RuntimeError(multi_output_error)
@@ -357,29 +357,6 @@ def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwar
     return target
 
 
-def flat_positions(base: np.ndarray, view: np.ndarray):
-    """Flat (C-order) index into base of each element of a view of its memory, or None
-    when base's layout (negative or zero strides) makes the mapping ambiguous."""
-    if view.size == 0:  # numpy gives empty arrays any strides (often 0): nothing to map
-        return np.zeros(view.shape, np.int64)
-    if any(s <= 0 for s, n in zip(base.strides, base.shape, strict=True) if n > 1):
-        return None
-    offsets = np.asarray(
-        view.__array_interface__["data"][0] - base.__array_interface__["data"][0], np.int64
-    )
-    for d, (n, s) in enumerate(zip(view.shape, view.strides, strict=True)):
-        offsets = offsets + (np.arange(n) * s).reshape(
-            [-1 if j == d else 1 for j in range(view.ndim)]
-        )
-    coords: list = [np.zeros(view.shape, np.int64)] * base.ndim
-    for d in sorted(range(base.ndim), key=lambda d: -base.strides[d]):
-        if base.shape[d] > 1:
-            coords[d], offsets = np.divmod(offsets, base.strides[d])
-    if offsets.any() or any((c >= n).any() for c, n in zip(coords, base.shape, strict=True)):
-        return None
-    return np.ravel_multi_index(coords, base.shape) if base.ndim else offsets
-
-
 class WriteThroughView(CopySlices):
     """A base after an in-place op on one of its views: the op's backward runs on the view's
     part of the gradient, the rest passes through (PyTorch's CopySlices)."""
@@ -401,42 +378,6 @@ class WriteThroughView(CopySlices):
             grad_base = np.array(grad)  # a copy; an ndarray even when grad is a numpy scalar
             grad_base.reshape(-1)[ctx.positions] = 0 if grads[0] is None else grads[0]
         return (grad_base,) + tuple(grads[1:])
-
-
-class AsStrided(Op):
-    """A view's history after an in-place write through it: its elements of the base."""
-
-    @staticmethod
-    def forward(ctx, base, positions):
-        ctx.positions = positions
-        return base
-
-    @staticmethod
-    def backward(ctx, grad):
-        out = np.zeros(ctx._shapes[0], grad.dtype)
-        np.add.at(out.reshape(-1), ctx.positions, grad)
-        return out
-
-
-def refresh_views(base: Tensor, written: Tensor) -> None:
-    """After a recorded in-place write into `base` (directly or through the view `written`),
-    every other live view of it reads the new values: its history becomes its elements of
-    the base (PyTorch regenerates such a view's grad_fn as AsStridedBackward0)."""
-    alive = []
-    for ref in base._views:
-        view = ref()
-        if view is None:
-            continue
-        alive.append(ref)
-        if view is written:
-            continue
-        positions = flat_positions(base._data, view._data)
-        if positions is not None:
-            old_node = view.grad_fn
-            view.grad_fn = AsStrided.apply(base, positions=positions).grad_fn
-            view._requires_grad = True
-            move_retained_grad(view, old_node)
-    base._views = alive
 
 
 # PyTorch prints these C++ nodes with their namespace.

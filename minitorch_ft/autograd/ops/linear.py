@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import CPP_TYPE_NAMES, SCALAR_TYPE_NAMES
+from ..dtypes import CPP_TYPE_NAMES, SCALAR_TYPE_NAMES, TENSOR_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor
+from ._support import broadcast_shape
 
 
 class Addmm(Op):
@@ -66,6 +67,18 @@ class _LinearSqueeze(Addmm):
     grad_fn_name = "SqueezeBackward4"
 
 
+class _AddmmMatrixBias(Addmm):
+    """addmm with a bias that broadcasts as a matrix ([1, out], [n, 1], [n, out]): its
+    gradient leaves backward in the output's shape, and the engine sums it down."""
+
+    grad_fn_name = "AddmmBackward0"
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x, grad_w, _ = Addmm.backward(ctx, grad)
+        return grad_x, grad_w, grad if ctx.needs_input_grad[2] else None
+
+
 def _node_class(ndim: int, has_bias: bool) -> type:
     if ndim == 2:
         return Addmm if has_bias else _LinearMm
@@ -99,9 +112,11 @@ def _linear_checked(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tenso
             f"{input.ndim}D and {weight.ndim}D"
         )
     if weight.ndim != 2:  # rare: a vector of weights; fall back to the general matmul
-        if bias is not None:
-            raise RuntimeError(f"mat2 must be a matrix, got {weight.ndim}-D tensor")
-        return input.matmul(weight)
+        if bias is None:
+            return input.matmul(weight)
+        if input.ndim == 1 and bias.ndim == 0:  # torch: a dot product plus the bias
+            return input.matmul(weight) + bias
+        raise RuntimeError(f"mat2 must be a matrix, got {weight.ndim}-D tensor")
     _check_dtypes(input, weight, bias)
     if input.shape[-1] != weight.shape[1]:
         rows = int(np.prod(input.shape[:-1]))
@@ -112,7 +127,17 @@ def _linear_checked(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tenso
     node = _node_class(input.ndim, bias is not None)
     if bias is None:
         return node.apply(input, weight)
+    if input.ndim == 2 and bias.ndim == 2:
+        node = _AddmmMatrixBias
     out_shape = (*input.shape[:-1], weight.shape[0])
+    if bias.ndim > 1 and input.ndim != 2:
+        return _linear_wide_bias(input, weight, bias, out_shape)
+    if bias.ndim > len(out_shape):  # 2-D input: torch expands the bias to the output
+        raise RuntimeError(
+            f"expand(torch.{TENSOR_TYPE_NAMES.get(bias._data.dtype.name)}{{{list(bias.shape)}}}, "
+            f"size={list(out_shape)}): the number of sizes provided ({len(out_shape)}) must be "
+            f"greater or equal to the number of dimensions in the tensor ({bias.ndim})"
+        )
     for i, (b, o) in enumerate(zip(bias.shape[::-1], out_shape[::-1], strict=False)):
         if b not in (1, o):
             raise RuntimeError(
@@ -121,6 +146,21 @@ def _linear_checked(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tenso
                 f"{list(out_shape)}.  Tensor sizes: {list(bias.shape)}"
             )
     return node.apply(input, weight, bias)
+
+
+def _linear_wide_bias(input: Tensor, weight: Tensor, bias: Tensor, out_shape: tuple) -> Tensor:
+    """A bias of 2 or more dims with a 1-D or N-D input, the way torch computes it: added to
+    the product in place (AddBackward0) for N-D input; for 1-D input only leading 1s fit."""
+    full = broadcast_shape(out_shape, tuple(bias.shape))
+    extra = len(full) - len(out_shape)
+    leading_ones = full[:extra] == (1,) * extra
+    if full[extra:] != out_shape or (input.ndim != 1 and extra) or not leading_ones:
+        raise RuntimeError(
+            f"output with shape {list(out_shape)} doesn't match the broadcast shape {list(full)}"
+        )
+    if input.ndim == 1:  # leading 1s of the bias are dropped
+        return _LinearView.apply(input, weight, bias.reshape(bias.shape[extra:]))
+    return input.matmul(weight.t()) + bias
 
 
 def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:

@@ -119,6 +119,9 @@ def binary_cross_entropy_with_logits(
         and (target._data.dtype == input._data.dtype and input._data.dtype.kind == "f")
     ):
         return BinaryCrossEntropyWithLogits.apply(input, target, None, None, reduction)
+    if input._data.dtype.kind != "f":  # slow path only: integer/bool logits
+        name = SCALAR_TYPE_NAMES.get(input._data.dtype.name, input.dtype)
+        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{name}'")
     if target._data.dtype.kind == "b":
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not "

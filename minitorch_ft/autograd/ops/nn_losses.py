@@ -250,12 +250,15 @@ class SoftTargetCrossEntropy(Op):
         ctx.class_axis, ctx.reduction = class_axis, reduction
         count = logp.size // logp.shape[class_axis]
         ctx.count = count
+        dtype = prod.dtype  # promoted, as torch's -(input * target * weight)
         if reduction == "none":
             return -prod.sum(axis=class_axis)
         total = -prod.sum()
         if reduction == "sum":
-            return np.asarray(total, dtype=logp.dtype)
-        return np.asarray(total / count, dtype=logp.dtype)
+            return np.asarray(total, dtype=dtype)
+        if not count:
+            return np.asarray(np.nan, dtype=dtype)
+        return np.asarray(total / count, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -277,7 +280,7 @@ class KlDiv(Op):
     dx = -t (-e^t), dt = log t + 1 - x (e^t (t - x + 1))."""
 
     @staticmethod
-    def forward(ctx, x, t, *, reduction, log_target, batch):
+    def forward(ctx, x, t, *, reduction, log_target, batch, dtype):
         if log_target:
             et = np.exp(t)
             loss = et * (t - x)
@@ -286,8 +289,8 @@ class KlDiv(Op):
                 loss = np.where(t == 0, 0, t * np.log(t)) - t * x
         ctx.save_for_backward(x, t)
         ctx.reduction, ctx.log_target, ctx.count = reduction, log_target, loss.size
+        ctx.shape = loss.shape  # input and target broadcast: each gradient has this shape
         ctx.batch = batch
-        dtype = np.result_type(x, t)
         if reduction == "none":
             return loss.astype(dtype, copy=False)
         total = loss.sum()
@@ -316,6 +319,6 @@ class KlDiv(Op):
                 with np.errstate(divide="ignore", invalid="ignore"):  # nan at t = 0, as torch
                     grad_t = scale * (np.where(t == 0, np.nan, np.log(t) + 1) - x)
         return (
-            None if grad_x is None else grad_x.astype(x.dtype, copy=False),
-            None if grad_t is None else grad_t.astype(t.dtype, copy=False),
+            None if grad_x is None else np.broadcast_to(grad_x, ctx.shape).astype(x.dtype),
+            None if grad_t is None else np.broadcast_to(grad_t, ctx.shape).astype(t.dtype),
         )

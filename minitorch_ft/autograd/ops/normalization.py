@@ -7,6 +7,8 @@ dx = rstd * (g' - mean(g') - xhat * mean(g' xhat)) instead of a chain of reducti
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..function import Op
@@ -224,12 +226,15 @@ class NativeGroupNorm(Op):
     @staticmethod
     def forward(ctx, x, weight, bias, *, groups, eps):
         n, c = x.shape[0], x.shape[1]
-        grouped = x.reshape(n, groups, -1)
-        mean = grouped.mean(axis=-1, keepdims=True)
+        grouped = x.reshape(n, groups, (c // groups) * math.prod(x.shape[2:]))  # n may be 0
+        if grouped.size == 0:  # empty input: empty output, no statistics to compute
+            mean = np.zeros((n, groups, 1), x.dtype)
+            rstd = np.ones((n, groups, 1), x.dtype)
+        else:
+            mean = grouped.mean(axis=-1, keepdims=True)
+            rstd = 1.0 / np.sqrt(((grouped - mean) ** 2).mean(axis=-1, keepdims=True) + eps)
+            rstd = rstd.astype(x.dtype)
         centered = grouped - mean
-        rstd = (1.0 / np.sqrt((centered * centered).mean(axis=-1, keepdims=True) + eps)).astype(
-            x.dtype
-        )
         xhat = (centered * rstd).reshape(x.shape)
         shape = (1, c) + (1,) * (x.ndim - 2)
         out = xhat * weight.reshape(shape) if weight is not None else xhat
@@ -244,15 +249,18 @@ class NativeGroupNorm(Op):
         x, mean, rstd, weight = ctx.saved
         need = ctx.needs_input_grad
         n, c = grad.shape[0], grad.shape[1]
-        xhat = ((x.reshape(n, ctx.groups, -1) - mean) * rstd).reshape(x.shape)
+        grouped = x.reshape(n, ctx.groups, (c // ctx.groups) * math.prod(x.shape[2:]))
+        xhat = ((grouped - mean) * rstd).reshape(x.shape)
         axes = (0, *range(2, grad.ndim))
         grad_x = grad_w = grad_b = None
         grad = _compute(grad)
-        if need[0]:
+        if need[0] and grouped.size == 0:
+            grad_x = np.zeros_like(grad)
+        elif need[0]:
             shape = (1, c) + (1,) * (grad.ndim - 2)
             gxhat = grad * weight.reshape(shape) if weight is not None else grad
             grad_x = _normalized_grad(
-                gxhat.reshape(n, ctx.groups, -1), xhat.reshape(n, ctx.groups, -1), rstd, -1
+                gxhat.reshape(grouped.shape), xhat.reshape(grouped.shape), rstd, -1
             ).reshape(grad.shape)
         if need[1]:
             grad_w = (grad * xhat).sum(axis=axes)

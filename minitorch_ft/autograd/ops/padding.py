@@ -21,8 +21,9 @@ def _index_map(size: int, lo: int, hi: int, mode: str) -> np.ndarray:
     pos = np.arange(-lo, size + hi)
     if mode == "replicate":
         return np.clip(pos, 0, size - 1)
-    if mode == "circular":
-        return pos % size
+    if mode == "circular":  # torch crops first (negative pads), then wraps the kept part
+        start, kept = max(-lo, 0), size - max(-lo, 0) - max(-hi, 0)
+        return start + np.arange(-max(lo, 0), kept + max(hi, 0)) % kept
     period = 2 * (size - 1)  # reflect without repeating the edge
     pos = np.abs(pos) % period if period else np.zeros_like(pos)
     return np.where(pos >= size, period - pos, pos)

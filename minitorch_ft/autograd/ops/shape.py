@@ -1,6 +1,6 @@
-"""Shape ops that return views: reshape/view, flatten, transpose, permute, expand, squeeze,
-select/slice/narrow. Like PyTorch's views they share memory and the version counter with
-their base; joining and copying ops (cat, stack, split, repeat, flip) are in `combine.py`.
+"""Shape ops that return views: reshape/view, flatten, transpose, permute, expand. Like
+PyTorch's views they share memory and the version counter with their base; squeeze is in
+`squeeze.py`, select/slice/narrow in `slicing.py`, cat/stack/split/repeat/flip in `combine.py`.
 """
 
 # ruff: noqa: A001, A002 - `input`, `sum`, `max`... are PyTorch's names
@@ -17,6 +17,7 @@ from ..dtypes import TENSOR_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from .conversion import Clone
+from .squeeze import SqueezeDims, Unsqueeze, squeeze, unsqueeze  # noqa: F401 - re-exported
 
 __all__ = [
     "adjoint",
@@ -396,75 +397,6 @@ def contiguous(input: Tensor, memory_format=None) -> Tensor:
     return Clone.apply(input)
 
 
-class Unsqueeze(Op):
-    """Insert a size-1 dim; d/da = g with that dim removed."""
-
-    is_view = True
-
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        return np.expand_dims(a, dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return np.squeeze(grad, ctx.dim), None
-
-
-class SqueezeDims(Op):
-    """Drop the given dims where they have size 1 (`squeeze(dims)`); d/da = g reshaped back."""
-
-    grad_fn_name = "SqueezeBackward2"
-    is_view = True
-
-    @staticmethod
-    def forward(ctx, a, dims):
-        dims = tuple(d for d in dims if a.shape[d] == 1)
-        return np.squeeze(a, dims) if dims else a.view()
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.reshape(ctx._shapes[0]), None
-
-
-class SqueezeDim(SqueezeDims):
-    """`squeeze(dim)` with a single int."""
-
-    grad_fn_name = "SqueezeBackward1"
-
-
-class SqueezeAll(SqueezeDims):
-    """`squeeze()`: every size-1 dim."""
-
-    grad_fn_name = "SqueezeBackward0"
-
-
-class SqueezeMatmul(SqueezeDims):
-    """The squeeze matmul applies to drop the dim it added for a 1-D operand."""
-
-    grad_fn_name = "SqueezeBackward4"
-
-
-def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    """Insert a size-1 dim at `dim` (a view)."""
-    return Unsqueeze.apply(input, _wrap_dim(dim, input.ndim + 1))
-
-
-def squeeze_added_dims(input: Tensor, dims: tuple) -> Tensor:
-    """matmul's internal squeeze of the dims it added (PyTorch records SqueezeBackward4)."""
-    return SqueezeMatmul.apply(input, tuple(_wrap_dim(d, input.ndim) for d in dims))
-
-
-def squeeze(input: Tensor, dim=None) -> Tensor:
-    """Remove size-1 dims (all, one `dim`, or a tuple of dims); a view."""
-    if dim is None:
-        return SqueezeAll.apply(input, tuple(range(input.ndim)))
-    if isinstance(dim, (tuple, list)):
-        return SqueezeDims.apply(input, tuple(_wrap_dim(d, input.ndim) for d in dim))
-    axis = _wrap_dim(dim, input.ndim)
-    return SqueezeDim.apply(input, (axis,) if input.ndim else ())
-
-
 class Alias(Op):
     """The same data under a new tensor (`x[...]`, `x[:, :]`); d/da = g."""
 
@@ -549,6 +481,4 @@ Tensor.expand = expand
 Tensor.expand_as = expand_as
 Tensor.broadcast_to = broadcast_to
 Tensor.contiguous = contiguous
-Tensor.unsqueeze = unsqueeze
-Tensor.squeeze = squeeze
 Tensor.ravel = ravel
