@@ -193,7 +193,17 @@ def _run(roots, root_grads, retain_graph: bool, targets, capture) -> None:
     for node, g in zip(roots, root_grads, strict=True):
         buffers[node] = buffers[node] + g if node in buffers else g
     needed = set(order) if targets is not None else None
+    if needed is not None and len(roots) == 1 and roots[0] not in needed:
+        # as torch, a lone root off every path to the inputs still runs its tensor hooks
+        # (retain_grad's too), but not its backward
+        _in_backward_mode(_root_hooks_only, roots[0], buffers[roots[0]])
     _in_backward_mode(_run_in_order, order, buffers, retain_graph, targets, capture, needed)
+
+
+def _root_hooks_only(node, grad) -> None:
+    grad = _apply_pre_hooks(node, grad)
+    if node._retained is not None:
+        _retain(node, grad)
 
 
 def _run_in_order(order, buffers, retain_graph, targets, capture, needed) -> None:
@@ -304,6 +314,8 @@ def _drain(ready: list, buffers: dict, dependencies: dict, retain_graph: bool) -
                 continue
             if leaf._hooks or leaf._post_accumulate_hooks:
                 _accumulate_leaf(node, grad)
+                continue
+            if not leaf._requires_grad:  # frozen (or detach_()ed) after use: as torch, no .grad
                 continue
             existing = leaf._grad
             if existing is None:
@@ -434,7 +446,10 @@ def _retain(node, grad) -> None:
 
 
 def _accumulate(leaf: Tensor, grad: np.ndarray) -> None:
-    """Add into `leaf.grad`; the first gradient is copied so no two leaves share an array."""
+    """Add into `leaf.grad`; the first gradient is copied so no two leaves share an array.
+    Nothing for a leaf whose requires_grad was turned off after use (torch's AccumulateGrad)."""
+    if not leaf._requires_grad:
+        return
     if grad.dtype != leaf._data.dtype:
         grad = grad.astype(leaf._data.dtype)
     existing = leaf._grad

@@ -28,15 +28,15 @@ def numerical_jacobian(fn, inputs, eps: float = 1e-6) -> list:
         for t in inputs:
             if not (isinstance(t, Tensor) and t._requires_grad):
                 continue
-            flat = t._data.reshape(-1)
-            jac = np.zeros((flat.size, n_out))
-            for i in range(flat.size):
-                orig = flat[i]
-                flat[i] = orig + eps
+            data = t._data  # indexed in place: reshape(-1) would copy a non-contiguous input
+            jac = np.zeros((data.size, n_out))
+            for i, index in enumerate(np.ndindex(data.shape)):  # C order, as grads are raveled
+                orig = data[index]
+                data[index] = orig + eps
                 plus = np.concatenate([o._data.ravel() for o in _outputs(fn, inputs)])
-                flat[i] = orig - eps
+                data[index] = orig - eps
                 minus = np.concatenate([o._data.ravel() for o in _outputs(fn, inputs)])
-                flat[i] = orig
+                data[index] = orig
                 jac[i] = (plus - minus) / (2 * eps)
             jacobians.append(jac)
     return jacobians

@@ -467,3 +467,9 @@ def test_backward_runs_hooks_with_grad_mode_off_and_fp_warnings_quiet():
         x.log().sum().backward()  # 1/0 in log's backward: inf, quietly (as torch)
     assert seen == {"grad_enabled": False, "divide": "ignore"}
     assert x.grad.tolist() == [float("inf"), 1.0]
+
+
+def test_gradcheck_perturbs_a_non_contiguous_input_in_place():
+    base = mt.tensor(np.arange(6.0).reshape(2, 3), dtype=mt.float64)
+    x = base.t().requires_grad_()  # a transposed leaf: its array is not C-contiguous
+    assert mt.autograd.gradcheck(lambda t: (t * t).sum(), (x,))

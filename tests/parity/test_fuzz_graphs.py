@@ -1229,48 +1229,6 @@ REGRESSIONS = {
         "detach() shares the version counter: after y changes in place torch regenerates the "
         "grad_fn of views of d (AsStridedBackward0); mt keeps SelectBackward0",
     ),
-    "in_place_through_view_then_non_contiguous_grad": (
-        [X, "y = x * 1", "y[0].mul_(2)", "(y.t() * 1).sum().backward()"],
-        "WRONG GRADIENT (x.grad row 0: mt 3, torch 2). WriteThroughView.backward "
-        "(autograd/ops/indexing.py) copies a transposed grad with np.array(grad), which keeps "
-        "its Fortran layout, so grad_base.reshape(-1) is a copy and zeroing the written "
-        "positions is lost (the view's part is counted twice)",
-    ),
-    "requires_grad_false_after_use": (
-        [X, "y = x * 2", "x.requires_grad_(False)", "y.sum().backward()"],
-        "torch's AccumulateGrad skips a leaf that no longer requires grad (x.grad None, the "
-        "'freeze after forward' case; also after x.detach_()); mt's AccumulateGrad "
-        "(autograd/function.py) accumulates",
-    ),
-    "dim_ops_of_0d_grad_fn": (
-        [
-            "x = T.tensor(0.5, dtype=T.float64, requires_grad=True)",
-            "a = x.sort().values",
-            "b = x.topk(1).values",
-            "c = x.kthvalue(1).values",
-            "d = x.cummax(0).values",
-            "e = x.cumprod(0)",
-            "f = x.median(0).values",
-        ],
-        "on a 0-d input sort/msort/topk/kthvalue/median(dim)/cummax/cummin/cumprod reshape to "
-        "1-d and back (autograd/ops/sorting.py _axis and its callers, autograd/ops/scan.py "
-        "cumprod and _cum_extreme), recording ViewBackward0; torch names SortBackward0, "
-        "TopkBackward0, KthvalueBackward0, CummaxBackward0, CumprodBackward0, MedianBackward1",
-    ),
-    "topk_k0_of_0d": (
-        ["x = T.tensor(0.5, dtype=T.float64, requires_grad=True)", "y = x.topk(0).values"],
-        "torch gives an empty (0,) result; mt raises \"shape '[]' is invalid for input of size "
-        '0" from the reshape back to 0-d in topk (autograd/ops/sorting.py)',
-    ),
-    "gather_scatter_0d": (
-        [
-            "x = T.tensor(0.5, dtype=T.float64, requires_grad=True)",
-            "y = x.gather(0, T.tensor(0))",
-            "z = x.scatter(0, T.tensor(0), 2.0)",
-        ],
-        "gather/scatter of a 0-d input with a 0-d index: torch returns 0-d results; mt "
-        "indexes the 0-d array (autograd/ops/gather.py) and leaks numpy's IndexError",
-    ),
     "view_refreshed_after_unrecorded_in_place": (
         [X, "y = x * 1", "v = y[0]", "with T.no_grad():\n    y.mul_(2)"],
         "an in-place op under no_grad (or on y.detach()) still bumps the version, so torch "
@@ -1282,76 +1240,6 @@ REGRESSIONS = {
         "after the base of unbind/split/chunk outputs changes in place, torch raises on "
         "reading an output's grad_fn ('Output 0 of Unbind is a view and its base or another "
         "view of its base has been modified inplace...'); mt returns UnbindBackward0",
-    ),
-    "einsum_result_is_a_view": (
-        [X, "y = T.einsum('ij->ji', x)", "y.mul_(2)"],
-        "torch's einsum returns a view (of x here, of the bmm result otherwise): in place it "
-        "raises the view-of-leaf error, or records AsStridedBackward0; mt's einsum "
-        "(autograd/ops/einsum.py) returns a new tensor",
-    ),
-    "einsum_mixed_dtypes": (
-        [
-            X,
-            "w = T.tensor([1.0, 2.0, 3.0], dtype=T.float32)",
-            "y = T.einsum('ij,j->i', x, w)",
-        ],
-        "torch's einsum does not promote: RuntimeError 'expected scalar type Double but found "
-        "Float'; mt (autograd/ops/einsum.py) promotes and returns float64",
-    ),
-    "clamp_tensor_and_number_bounds": (
-        [X, "y = x.clamp(min=x, max=1)"],
-        "torch's clamp takes both bounds as numbers or both as tensors (TypeError 'clamp() "
-        "received an invalid combination of arguments...'); mt accepts the mix",
-    ),
-    "retain_grad_of_root_outside_inputs": (
-        [
-            X,
-            "w = T.ones(1, dtype=T.float64, requires_grad=True)",
-            "s = x.sum()",
-            "s.retain_grad()",
-            "s.backward(inputs=[w])",
-        ],
-        "torch fills the retained grad of a backward root (s.grad 1) even when inputs= (or "
-        "autograd.grad's inputs) do not reach it; mt (autograd/engine.py) leaves None",
-    ),
-    "matmul_1d_2d_version": (
-        [
-            "v = T.tensor([1.0, 2.0], dtype=T.float64, requires_grad=True)",
-            "m = T.tensor([[1.0, 0.5, 2.0], [3.0, -1.0, 0.0]], dtype=T.float64)",
-            "n = T.tensor((v @ m)._version)",
-        ],
-        "torch's 1-D @ 2-D result has _version 1 (its squeeze_ in place), so a later version "
-        "error says 'is at version 2; expected version 1'; mt's is 0 (autograd/ops/matmul.py)",
-    ),
-    "diagonal_view_not_refreshed_after_in_place": (
-        [X, "y = x * 1", "d = y.diagonal()", "y.mul_(2)", "d.sum().backward()"],
-        "WRONG GRADIENT (x.grad diagonal: mt 1, torch 2). A diagonal() view is not registered "
-        "with its base's views, so after an in-place op on the base refresh_views "
-        "(autograd/ops/indexing.py in_place) does not rebase it: it keeps DiagonalBackward0 "
-        "onto the old history (torch: AsStridedBackward0 onto the new one)",
-    ),
-    "cat_empty_input_requiring_grad": (
-        [
-            X,
-            "e = x[0, :0]",
-            "y = T.cat([e, T.ones(2, dtype=T.float64)])",
-            "y.sum().backward()",
-        ],
-        "torch.cat keeps an empty 1-D input that requires grad in the graph (y requires grad, "
-        "x.grad zeros); mt's cat (autograd/ops/combine.py) drops it, so y needs no grad and "
-        "backward raises 'element 0 of tensors does not require grad'",
-    ),
-    "diag_of_matrix_is_a_read_only_view": (
-        [X, "y = T.diag(x)", "c = T.tensor(y.is_contiguous())", "y.exp_()"],
-        "torch.diag of a matrix returns a new contiguous tensor; mt returns numpy's read-only "
-        "diagonal view (not contiguous, so reshape records ReshapeAliasBackward0, and in-place "
-        "ops raise the overlapping-memory error)",
-    ),
-    "cummax_values_not_contiguous": (
-        [X, "y = x.cummax(0).values", "c = T.tensor(y.is_contiguous())"],
-        "_cum_extreme (autograd/ops/scan.py) returns values laid out by np.moveaxis, not "
-        "contiguous for dim != -1 (torch: contiguous), so .contiguous() copies and reshape "
-        "records UnsafeViewBackward0 where torch has ViewBackward0",
     ),
     "index_add_source_version_checked": (
         [
@@ -1365,135 +1253,11 @@ REGRESSIONS = {
         "raises the version error at backward; mt's index_add (autograd/ops/index_ops.py) "
         "does not save or check it",
     ),
-    "pow_bool_exponent_backward": (
-        [X, "y = x ** T.tensor(True)", "y.sum().backward()"],
-        "torch's PowBackward1 computes exponent - 1 on the bool tensor and raises 'Subtraction, "
-        "the `-` operator, with a bool tensor is not supported...'; mt returns a gradient",
-    ),
     "hook_of_unused_multi_output_gets_none": (
         [X, "y = x.chunk(2)", "y[0].register_hook(lambda g: -g)", "y[1].sum().backward()"],
         "torch runs a hook of a split/chunk output that gets no gradient with None when the "
         "shared node runs (here TypeError: bad operand type for unary -: 'NoneType'); mt "
         "does not call it",
-    ),
-    "minimum_tie_mixed_dtype": (
-        [
-            "x = T.tensor([1.4, 0.3], dtype=T.float32, requires_grad=True)",
-            "w = T.tensor(0.3, dtype=T.float64, requires_grad=True)",
-            "y = T.minimum(x, w)",
-            "y.sum().backward()",
-        ],
-        "torch compares in the result dtype (float32: a tie, the gradient is split 0.5/0.5); "
-        "mt's Maximum/Minimum backward compares the float32 and float64 inputs as they are "
-        "(no tie: x.grad [0, 0] where torch has [0, 0.5])",
-    ),
-    "cummax_cummin_empty_dim": (
-        ["x = T.zeros((2, 0), dtype=T.float64, requires_grad=True)", "y = x.cummin(-1).values"],
-        "torch returns an empty result; _cum_extreme (autograd/ops/scan.py) reads x[..., 0] "
-        "and leaks numpy's IndexError",
-    ),
-    "in_place_on_empty_view_of_expanded": (
-        [
-            "x = T.tensor([[-1.8]], dtype=T.float64, requires_grad=True)",
-            "y = x * 1",
-            "z = y.expand(3, 1)",
-            "z[:, 1:].add_(-1)",
-        ],
-        "an in-place op on an empty view of an expanded tensor writes nothing, torch allows "
-        "it; mt's in_place (autograd/ops/indexing.py) refuses the read-only broadcast array "
-        "with the overlapping-memory error",
-    ),
-    "advanced_index_result_not_contiguous": (
-        [X, "y = x[:, [1, 0]]", "c = T.tensor(y.is_contiguous())", "z = y.contiguous()"],
-        "torch's advanced-index result is contiguous; numpy's (an index array after a slice) "
-        "is not, and mt keeps that layout (Index in autograd/ops/indexing.py), so "
-        ".contiguous() records CloneBackward0 and flatten/reshape UnsafeViewBackward0",
-    ),
-    "scatter_reduce_result_version_checked": (
-        [
-            X,
-            "y = x.scatter_reduce(1, T.tensor([[0], [1]]), T.ones(2, 1, dtype=T.float64), 'sum')",
-            "y.mul_(2)",
-            "y.sum().backward()",
-        ],
-        "torch's ScatterReduceBackward0 saves its result (reduce sum and mean too), so an "
-        "in-place change raises the version error; mt (autograd/ops/scatter_reduce.py) does "
-        "not check it",
-    ),
-    "einsum_repeated_subscript_size_error": (
-        [X, "y = T.einsum('ii->i', x)"],
-        'error text: torch "einsum(): subscript i is repeated for operand 0 but the sizes '
-        "don't match, 3 != 2\"; mt 'subscript i has size 3 for operand 0 which does not "
-        "broadcast with previously seen size 2'",
-    ),
-    "result_layout_differs": (
-        [
-            "x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=T.float64, requires_grad=True)",
-            "y = x.index_select(1, T.tensor([2, 0]))",
-            "y.view(-1).clamp_(min=0)",
-        ],
-        "torch's index_select / take_along_dim results are contiguous and its rot90 result "
-        "is not; mt's are the other way round (numpy layouts from autograd/ops/gather.py "
-        "and shape ops), so view(-1) raises in mt and reshape/flatten/contiguous record "
-        "other grad_fns (ReshapeAlias/UnsafeView/View, CloneBackward0)",
-    ),
-    "gather_input_version_checked": (
-        [
-            "x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=T.float64, requires_grad=True)",
-            "y = x * 1",
-            "z = y.gather(1, T.tensor([[0, 0]]))",
-            "y.exp_()",
-            "z.sum().backward()",
-        ],
-        "torch's GatherBackward0 saves self (take_along_dim too), so an in-place change of the "
-        "input raises the version error at backward; mt (autograd/ops/gather.py) does not",
-    ),
-    "einsum_broadcast_batch_backward": (
-        [
-            "a = T.ones(1, 2, 4, dtype=T.float64, requires_grad=True)",
-            "b = T.ones(2, 4, 1, dtype=T.float64, requires_grad=True)",
-            "y = T.einsum('bak,bkn->ban', a, b)",
-            "y.sum().backward()",
-        ],
-        "einsum broadcasting a size-1 batch dim forward, its backward (autograd/ops/einsum.py) "
-        "does not sum it back: ValueError 'cannot reshape array of size 16 into shape "
-        "(1,2,4)' (torch: a.grad of shape (1, 2, 4))",
-    ),
-    "addr_addmv_mixed_dtypes": (
-        [
-            "m = T.zeros(2, 1, dtype=T.float64)",
-            "u = T.ones(2, dtype=T.float32, requires_grad=True)",
-            "w = T.ones(1, dtype=T.float32, requires_grad=True)",
-            "y = T.addr(m, u, w)",
-            "y.sum().backward()",
-        ],
-        "torch's addr/addmv/addmm require one dtype ('addmv input tensors must have the same "
-        "dtype, but got Float, Double, and Float' at backward for addr, at the call for the "
-        "others); mt promotes",
-    ),
-    "sort_stable_grad_fn": (
-        [X, "y = T.sort(x, dim=1, stable=True).values"],
-        "torch records SortBackward1 for the stable overload; mt SortBackward0",
-    ),
-    "masked_fill_mask_shape_error": (
-        [
-            "x = T.ones(3, 1, dtype=T.float64, requires_grad=True)",
-            "y = x.masked_fill(T.ones(2, 1, dtype=T.bool), 1.0)",
-        ],
-        "a mask that does not broadcast to the input: torch RuntimeError 'The size of tensor a "
-        "(2) must match the size of tensor b (3) at non-singleton dimension 0'; mt leaks "
-        "numpy's ValueError 'operands could not be broadcast together...'",
-    ),
-    "matmul_broadcast_result_is_a_view": (
-        [
-            "a = T.ones(1, 2, dtype=T.float64, requires_grad=True)",
-            "b = T.ones(2, 2, 3, dtype=T.float64, requires_grad=True)",
-            "y = T.matmul(a, b)",
-            "y.view(-1).mul_(2)",
-        ],
-        "torch's matmul of operands of different ranks returns a view (of the bmm/mm result), "
-        "so an in-place op through a view of it records AsStridedBackward0; mt's result "
-        "(autograd/ops/matmul.py) is a base and records CopySlices",
     ),
     "version_error_of_saved_view_names_as_strided": (
         [
@@ -1519,29 +1283,6 @@ REGRESSIONS = {
         ],
         "a view of a leaf follows the base's requires_grad (v.requires_grad: torch True after "
         "x.requires_grad_(True)); mt fixes it when the view is made (False)",
-    ),
-    "matmul_empty_broadcast_grad_fn": (
-        [
-            "a = T.zeros((2, 0), dtype=T.float64, requires_grad=True)",
-            "b = T.zeros((2, 0, 3), dtype=T.float64, requires_grad=True)",
-            "y = T.matmul(a, b)",
-        ],
-        "an empty 2-D @ 3-D: torch's result has CloneBackward0, mt's TransposeBackward0 "
-        "(autograd/ops/matmul.py)",
-    ),
-    "scatter_value_index_size_error_text": (
-        [
-            "x = T.ones(2, 1, dtype=T.float64, requires_grad=True)",
-            "y = T.scatter(x, 0, T.tensor([[0, 1]]), 0.5)",
-        ],
-        "scatter with a scalar value and an index larger than self: torch 'Expected index "
-        "[1, 2] to be no larger than self [2, 1] apart from dimension 0'; mt prefixes the "
-        "src-tensor wording 'Size does not match at dimension 1 expected index...' "
-        "(autograd/ops/gather.py)",
-    ),
-    "logcumsumexp_missing": (
-        [X, "y = x.logcumsumexp(1)", "z = T.logcumsumexp(x, dim=0)"],
-        "torch.logcumsumexp / Tensor.logcumsumexp do not exist in mt (AttributeError)",
     ),
 }
 

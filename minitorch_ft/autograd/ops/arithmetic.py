@@ -250,6 +250,11 @@ class PowTensor(Op):
         a, b, out = ctx.saved
         need_a, need_b = ctx.needs_input_grad
         grad_a = None
+        if need_a and b.dtype.kind == "b":  # torch's backward computes `exponent - 1`
+            raise RuntimeError(
+                f"Subtraction, the `-` operator, with a bool tensor is not supported. "
+                f"{_BOOL_SUB_HINT}"
+            )
         if need_a:  # torch's masked form: 0 where the exponent is 0 (else 0 * 0^-1 = nan)
             grad_a = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(
                 grad.dtype, copy=False

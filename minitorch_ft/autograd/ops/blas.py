@@ -152,6 +152,14 @@ class Addr(Op):
     def backward(ctx, grad):
         u, v = ctx.saved
         _, need_u, need_v = ctx.needs_input_grad
+        # torch's gradients are mv(grad, v) and mv(grad^T, u): mv takes no mixed dtypes
+        for need, vec in ((need_u, v), (need_v, u)):
+            if need and vec.dtype != grad.dtype:
+                vec_name = type_name(vec.dtype)
+                raise RuntimeError(
+                    "addmv input tensors must have the same dtype, but got "
+                    f"{vec_name}, {type_name(grad.dtype)}, and {vec_name}"
+                )
         g = grad * ctx.alpha if ctx.alpha != 1 else grad
         return grad * ctx.beta, g @ v if need_u else None, g.T @ u if need_v else None
 

@@ -46,20 +46,32 @@ def _fmt(shape) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
+def _skipped(a: np.ndarray) -> bool:
+    """Legacy PyTorch rule: a 1-D empty tensor is left out, whatever the other shapes are
+    (it stays an input of the node, with an empty gradient)."""
+    return a.ndim == 1 and a.shape[0] == 0
+
+
 class Cat(Op):
     """Join along a dim; d/da_i = the slice of g that a_i filled."""
 
     @staticmethod
     def forward(ctx, *arrays, axis, dtype):
+        joined = [a for a in arrays if not _skipped(a)] or arrays
         ctx.axis = axis
-        ctx.bounds = np.cumsum([a.shape[axis] for a in arrays])[:-1].tolist()
+        ctx.bounds = np.cumsum([a.shape[axis] for a in joined])[:-1].tolist()
         ctx.dtypes = [a.dtype for a in arrays]
-        return np.concatenate(arrays, axis=axis, dtype=dtype, casting="unsafe")
+        ctx.skipped = len(joined) < len(arrays) and [_skipped(a) for a in arrays]
+        return np.concatenate(joined, axis=axis, dtype=dtype, casting="unsafe")
 
     @staticmethod
     def backward(ctx, grad):
-        pieces = np.split(grad, ctx.bounds, axis=ctx.axis)
-        return tuple(p.astype(d, copy=False) for p, d in zip(pieces, ctx.dtypes, strict=True))
+        pieces = iter(np.split(grad, ctx.bounds, axis=ctx.axis))
+        skipped = ctx.skipped or [False] * len(ctx.dtypes)
+        return tuple(
+            np.zeros(0, d) if skip else next(pieces).astype(d, copy=False)
+            for skip, d in zip(skipped, ctx.dtypes, strict=True)
+        )
 
 
 def _common_dtype(tensors) -> np.dtype:
@@ -76,8 +88,7 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    # Legacy PyTorch rule: 1-D empty tensors are skipped whatever the other shapes are.
-    joined = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
+    joined = [t for t in tensors if not _skipped(t._data)] or tensors[:1]
     ref = joined[0]
     axis = _wrap_dim(dim, ref.ndim)
     for i, t in enumerate(joined[1:], 1):
@@ -91,7 +102,7 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None) -> Tensor:
                     f"Sizes of tensors must match except in dimension {axis}. Expected size "
                     f"{ref.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list."
                 )
-    return Cat.apply(*joined, axis=axis, dtype=_common_dtype(tensors))
+    return Cat.apply(*tensors, axis=axis, dtype=_common_dtype(tensors))
 
 
 concat = concatenate = cat
@@ -389,7 +400,11 @@ class Rot90(Op):
     @staticmethod
     def forward(ctx, a, k, axes):
         ctx.k, ctx.axes = k, axes
-        return np.rot90(a, k, axes).copy()
+        turned = np.rot90(a, k, axes)
+        if k % 2 == 0:
+            return turned.copy()
+        # torch's odd turn is a transpose of a flipped copy: not contiguous (view(-1) fails)
+        return np.swapaxes(np.swapaxes(turned, *axes).copy(), *axes)
 
     @staticmethod
     def backward(ctx, grad):

@@ -13,6 +13,8 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
+from ._support import type_name
+from .shape import View
 
 __all__ = ["einsum", "tensordot"]
 
@@ -25,15 +27,17 @@ class Einsum(Op):
     @staticmethod
     def forward(ctx, *arrays, inputs, output):
         ctx.inputs, ctx.output = inputs, output
-        ctx.save_for_backward(*arrays)
+        ctx.layouts = [(a.shape, a.dtype) for a in arrays]
+        if len(arrays) > 1:  # one operand: torch's permute/sum nodes save no tensor
+            ctx.save_for_backward(*arrays)
         spec = ",".join(inputs) + "->" + output
         return np.asarray(np.einsum(spec, *arrays, optimize=len(arrays) > 2))
 
     @staticmethod
     def backward(ctx, grad):
-        arrays = ctx.saved
+        arrays = ctx.saved if len(ctx.layouts) > 1 else (None,)
         grads = []
-        for k, (subs, array) in enumerate(zip(ctx.inputs, arrays, strict=True)):
+        for k, (subs, (shape, dtype)) in enumerate(zip(ctx.inputs, ctx.layouts, strict=True)):
             if not ctx.needs_input_grad[k]:
                 grads.append(None)
                 continue
@@ -44,29 +48,51 @@ class Einsum(Op):
             unique = "".join(dict.fromkeys(c for c in subs if c in seen))
             spec = ",".join([ctx.output] + [s for s, _ in others]) + "->" + unique
             g = np.einsum(spec, grad, *(a for _, a in others), optimize=len(others) > 1)
-            sizes = dict(zip(subs, array.shape, strict=True))
+            g = np.einsum(f"{unique}->{unique}", g)
+            sizes = dict(zip(subs, shape, strict=True))
             full = "".join(dict.fromkeys(subs))  # each letter once, summed-away ones included
-            g = np.broadcast_to(
-                np.einsum(f"{unique}->{unique}", g).reshape(
-                    [sizes[c] if c in unique else 1 for c in full]
-                ),
-                [sizes[c] for c in full],
-            )
+            g = g.reshape([g.shape[unique.index(c)] if c in unique else 1 for c in full])
+            # a size-1 dim of this operand broadcast against the others: sum it back
+            spread = tuple(i for i, c in enumerate(full) if g.shape[i] != sizes[c])
+            if spread:
+                g = g.sum(axis=spread, keepdims=True)
+            g = np.broadcast_to(g, [sizes[c] for c in full])
             if len(full) == len(subs):
-                grads.append(np.einsum(f"{full}->{subs}", g).astype(array.dtype, copy=True))
+                grads.append(np.einsum(f"{full}->{subs}", g).astype(dtype, copy=True))
                 continue
-            out = np.zeros(array.shape, array.dtype)
+            out = np.zeros(shape, dtype)
             np.einsum(f"{subs}->{full}", out)[...] = g  # writeable diagonal view
             grads.append(out)
         return tuple(grads)
 
 
 class _Permute(Einsum):
+    """One operand, nothing summed: numpy's einsum returns a view (transpose or diagonal), and
+    so does torch."""
+
     grad_fn_name = "PermuteBackward0"
+    is_view = True
+
+
+class _Contract(Einsum):
+    """A contraction: torch runs a bmm and returns a view of its result (ViewBackward0)."""
+
+    grad_fn_name = "BmmBackward0"
+
+    @staticmethod
+    def forward(ctx, *arrays, inputs, output):
+        out = Einsum.forward(ctx, *arrays, inputs=inputs, output=output)
+        return out if out.flags.c_contiguous else out.copy()  # bmm's layout, not numpy's
 
 
 class _Sum(Einsum):
     grad_fn_name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, a, inputs, output):
+        if a.dtype.kind in "biu":  # as sum: integers and bools add up in int64
+            a = a.astype(np.int64)
+        return Einsum.forward(ctx, a, inputs=inputs, output=output)
 
 
 class _Mul(Einsum):
@@ -117,7 +143,13 @@ def _parse(equation: str, operands) -> tuple:
         )
     sizes: dict = {}
     for k, (term, t) in enumerate(zip(inputs, operands, strict=True)):
+        first: dict = {}
         for c, s in zip(term, t.shape, strict=True):
+            if first.setdefault(c, s) != s:  # a diagonal needs equal sizes, no broadcasting
+                raise RuntimeError(
+                    f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't "
+                    f"match, {s} != {first[c]}"
+                )
             if sizes.get(c, s) != s and s != 1 and sizes[c] != 1:
                 raise RuntimeError(
                     f"einsum(): subscript {c} has size {s} for operand {k} which "
@@ -132,12 +164,32 @@ def einsum(equation: str, *operands) -> Tensor:
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     inputs, output = _parse(equation, operands)
-    op = Einsum
     if len(inputs) == 1:  # torch takes any diagonal, then permutes or sums
         op = _Permute if set(output) == set(inputs[0]) else _Sum
-    elif len(inputs) == 2 and set(output) == set(inputs[0]) | set(inputs[1]):
-        op = _Mul  # nothing summed: a broadcast product
-    return op.apply(*operands, inputs=tuple(inputs), output=output)
+        return op.apply(*operands, inputs=tuple(inputs), output=output)
+    if len(inputs) == 2 and set(output) == set(inputs[0]) | set(inputs[1]):
+        # nothing summed: a broadcast product (promotes dtypes, as mul does)
+        return _Mul.apply(*operands, inputs=tuple(inputs), output=output)
+    _check_contraction_dtypes(inputs, output, operands)
+    out = _Contract.apply(*operands, inputs=tuple(inputs), output=output)
+    return View.apply(out, out._data.shape)
+
+
+def _check_contraction_dtypes(inputs, output, operands) -> None:
+    """torch's bmm neither promotes nor multiplies bools, when operands share a summed letter."""
+    contracted = any(
+        c not in output and sum(c in term for term in inputs) > 1 for c in set("".join(inputs))
+    )
+    if not contracted:
+        return
+    first = operands[0]._data.dtype
+    for t in operands[1:]:
+        if t._data.dtype != first:
+            raise RuntimeError(
+                f"expected scalar type {type_name(first)} but found {type_name(t._data.dtype)}"
+            )
+    if first == np.bool_:
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
 
 
 def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:

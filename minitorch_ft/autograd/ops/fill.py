@@ -11,6 +11,7 @@ from ..generator import rng
 from ..tensor import Tensor
 from ._support import broadcast_shape, type_name
 from .inplace import _numpy_error, _shape_error, apply_inplace, must_record
+from .inplace_checks import unlock
 
 
 class Zero(Op):
@@ -124,7 +125,9 @@ def _fill(self: Tensor, value) -> None:
     try:
         self._data[...] = value
     except ValueError as err:
-        raise _numpy_error(self, (), err) from None
+        if not unlock(self._data):
+            raise _numpy_error(self, (), err) from None
+        self._data[...] = value
     self._version_counter.value += 1
 
 
@@ -147,7 +150,9 @@ def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     try:
         np.copyto(self._data, src._data, casting="unsafe")
     except ValueError as err:
-        raise _numpy_error(self, (src,), err) from None
+        if not unlock(self._data):
+            raise _numpy_error(self, (src,), err) from None
+        np.copyto(self._data, src._data, casting="unsafe")
     self._version_counter.value += 1
     return self
 

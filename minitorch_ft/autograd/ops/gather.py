@@ -11,6 +11,7 @@ import numpy as np
 from ..dtypes import CPP_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
+from ._support import broadcast_shape
 from .indexing import in_place
 
 __all__ = [
@@ -28,6 +29,16 @@ __all__ = [
 
 def _fmt(shape) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _flat0(a: np.ndarray) -> np.ndarray:
+    """A 0-d array as its one element in 1-d (a view), so index grids can address it."""
+    return a.reshape(1) if a.ndim == 0 else a
+
+
+def _contiguous(a: np.ndarray) -> np.ndarray:
+    """torch's index ops return contiguous results, whatever layout numpy's indexing chose."""
+    return a if a.flags.c_contiguous else a.copy()
 
 
 def _grid(index: np.ndarray, axis: int) -> tuple:
@@ -55,6 +66,11 @@ def _check_index(name: str, input: Tensor, axis: int, index: Tensor, src=None) -
     for d in range(input.ndim):
         too_big = d != axis and index_shape[d] > input.shape[d]
         if too_big or (src is not None and index_shape[d] > src_shape[d]):
+            if src is None and name != "gather":  # scatter of a number
+                raise RuntimeError(
+                    f"Expected index {_fmt(index.shape)} to be no larger than self "
+                    f"{_fmt(input.shape)} apart from dimension {axis}"
+                )
             if src is None:
                 raise RuntimeError(
                     f"Size does not match at dimension {d} expected index {_fmt(index.shape)} "
@@ -75,17 +91,21 @@ def _check_index(name: str, input: Tensor, axis: int, index: Tensor, src=None) -
 
 
 class Gather(Op):
-    """out[i][j] = a[i][index[i][j]] (dim 1); d/da = g scatter-added back to those places."""
+    """out[i][j] = a[i][index[i][j]] (dim 1); d/da = g scatter-added back to those places.
+
+    a is saved only for its version, as torch's GatherBackward0 saves self."""
 
     @staticmethod
     def forward(ctx, a, grid):
         ctx.grid = grid
-        return a[grid]
+        ctx.save_for_backward(a)
+        return _contiguous(_flat0(a)[grid])
 
     @staticmethod
     def backward(ctx, grad):
+        ctx.saved  # noqa: B018 - raises if the input was changed in place
         out = np.zeros(ctx._shapes[0], grad.dtype)
-        np.add.at(out, ctx.grid, grad)
+        np.add.at(_flat0(out), ctx.grid, grad)
         return out
 
 
@@ -110,22 +130,22 @@ class Scatter(Op):
         if isinstance(src, np.ndarray) and src.ndim:
             src = src[tuple(slice(0, n) for n in grid[0].shape)] if grid else src
         if add:
-            np.add.at(out, grid, src)
+            np.add.at(_flat0(out), grid, src)
         else:
-            out[grid] = src
+            _flat0(out)[grid] = src
         return out
 
     @staticmethod
     def backward(ctx, grad):
         grad_a = grad
         if not ctx.add:
-            grad_a = grad.copy()
-            grad_a[ctx.grid] = 0
+            grad_a = np.array(grad)  # a copy, an ndarray even for a numpy scalar
+            _flat0(grad_a)[ctx.grid] = 0
         grad_src = None
         if ctx.needs_input_grad[1]:
             grad_src = np.zeros(ctx.src_shape, grad.dtype)
-            picked = grad[ctx.grid]
-            grad_src[tuple(slice(0, n) for n in picked.shape)] = picked
+            picked = _flat0(grad)[ctx.grid]
+            _flat0(grad_src)[tuple(slice(0, n) for n in picked.shape)] = picked
         return grad_a, grad_src
 
 
@@ -138,6 +158,7 @@ class ScatterAdd(Scatter):
 
 
 def _broadcast_grid(index: np.ndarray, axis: int) -> tuple:
+    index = index.reshape(-1) if index.ndim == 0 else index  # one position, as torch reads it
     grid = _grid(index.astype(np.int64), axis)
     return tuple(np.broadcast_to(g, index.shape) for g in grid)
 
@@ -203,7 +224,7 @@ class IndexSelect(Op):
     @staticmethod
     def forward(ctx, a, axis, index):
         ctx.key = key = (slice(None),) * axis + (index,) if a.ndim else ()
-        return a[key] if a.ndim else a.copy()
+        return _contiguous(a[key]) if a.ndim else a.copy()
 
     @staticmethod
     def backward(ctx, grad):
@@ -282,12 +303,18 @@ def _fill_args(input: Tensor, mask: Tensor, value):
 def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     """A copy of input with `value` where the (broadcast) bool mask is True."""
     op, value = _fill_args(input, mask, value)
+    broadcast_shape(tuple(mask.shape), tuple(input.shape))  # torch's size-mismatch error
     return op.apply(input, value, mask=mask._data)
 
 
 def masked_fill_(input: Tensor, mask: Tensor, value) -> Tensor:
     """In-place masked_fill; the mask must broadcast to input's shape."""
     op, value = _fill_args(input, mask, value)
+    full = broadcast_shape(tuple(input.shape), tuple(mask.shape))
+    if full != tuple(input.shape):
+        raise RuntimeError(
+            f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(full)}"
+        )
     mask_arr = np.broadcast_to(mask._data, input.shape)
     return in_place(input, op, value, mask=mask_arr, inplace=True)
 

@@ -48,6 +48,8 @@ class IndexAdd(Op):
     @staticmethod
     def forward(ctx, a, src, key, alpha):
         ctx.key, ctx.alpha = key, alpha
+        if ctx.needs_input_grad and ctx.needs_input_grad[1]:
+            ctx.save_for_backward(src)  # as torch, only for its version (and when it needs grad)
         out = a.copy()
         np.add.at(_lifted(out), key, src if alpha == 1 else src * np.asarray(alpha, a.dtype))
         return out
@@ -56,6 +58,7 @@ class IndexAdd(Op):
     def backward(ctx, grad):
         grad_src = None
         if ctx.needs_input_grad[1]:
+            ctx.saved  # noqa: B018 - raises if source was changed in place
             grad_src = _lifted(grad)[ctx.key] * ctx.alpha
             grad_src = grad_src.reshape(ctx._shapes[1]).astype(grad.dtype, copy=False)
         return grad, grad_src

@@ -18,7 +18,7 @@ from .. import grad_mode
 from ..function import Op, move_retained_grad
 from ..tensor import Tensor
 from ._support import type_name
-from .inplace_checks import multi_output_view_error
+from .inplace_checks import multi_output_view_error, unlock
 from .shape import Alias, Unsqueeze, expand
 from .slicing import Select, Slice
 from .view_history import AsStrided, flat_positions, refresh_views
@@ -255,7 +255,7 @@ class Index(Op):
     @staticmethod
     def forward(ctx, a, key):
         ctx.key = key  # index arrays, not tensor data: nothing to version-check
-        return a[key]
+        return np.ascontiguousarray(a[key])  # numpy's layout may differ; torch's is contiguous
 
     @staticmethod
     def backward(ctx, grad):
@@ -334,7 +334,7 @@ def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwar
                 raise RuntimeError(multi_output_error)
         if base is not None and base.grad_fn is None and base._requires_grad:
             raise RuntimeError(_VIEW_OF_LEAF_ERROR)
-    if not target._data.flags.writeable:
+    if not target._data.flags.writeable and not unlock(target._data):
         raise RuntimeError(_OVERLAP_ERROR)
     out = op.apply(target, *args, **kwargs)
     if out.grad_fn is not None:
@@ -375,7 +375,9 @@ class WriteThroughView(CopySlices):
         grads = grads if isinstance(grads, tuple) else (grads,)
         grad_base = None
         if ctx.needs_input_grad[0]:
-            grad_base = np.array(grad)  # a copy; an ndarray even when grad is a numpy scalar
+            # a C-ordered copy (an ndarray even for a numpy scalar): positions are C-order
+            # flat indices, and reshape(-1) of any other layout would write into a copy
+            grad_base = np.array(grad, order="C")
             grad_base.reshape(-1)[ctx.positions] = 0 if grads[0] is None else grads[0]
         return (grad_base,) + tuple(grads[1:])
 

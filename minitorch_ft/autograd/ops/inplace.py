@@ -17,7 +17,7 @@ from ..function import Op, move_retained_grad
 from ..tensor import Tensor
 from . import arithmetic, elementwise  # noqa: F401 - attach the Tensor methods used below
 from ._support import broadcast_shape, check_tensor, quiet, type_name
-from .inplace_checks import check_overlap, multi_output_view_error
+from .inplace_checks import check_overlap, multi_output_view_error, unlock
 from .view_history import AsStrided, flat_positions, refresh_views
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
@@ -111,7 +111,9 @@ def _write(self: Tensor, array: np.ndarray, others=()) -> None:
     try:
         np.copyto(self._data, array, casting="unsafe")
     except ValueError as err:
-        raise _numpy_error(self, others, err) from None
+        if not unlock(self._data):
+            raise _numpy_error(self, others, err) from None
+        np.copyto(self._data, array, casting="unsafe")
     self._version_counter.value += 1
 
 
@@ -156,7 +158,7 @@ class ViewWrite(Op):
         part = grad.reshape(-1)[ctx.positions]
         grad_base = None
         if ctx.needs_input_grad[0]:
-            grad_base = np.array(grad)  # a copy; an ndarray even when grad is a numpy scalar
+            grad_base = np.array(grad, order="C")  # C order: positions are C-order flat
             grad_base.reshape(-1)[ctx.positions] = 0
         return grad_base, part, None
 
@@ -201,7 +203,9 @@ def _binary(ufunc, out_of_place, floating: bool = False):
         try:
             ufunc(self._data, o, out=self._data)
         except ValueError as err:
-            raise _numpy_error(self, (other,), err) from None
+            if not unlock(self._data):
+                raise _numpy_error(self, (other,), err) from None
+            ufunc(self._data, o, out=self._data)
         self._version_counter.value += 1
         return self
 
@@ -222,7 +226,9 @@ def _unary(ufunc, out_of_place, floating: bool = False):
         try:
             ufunc(self._data, out=self._data)
         except ValueError as err:
-            raise _numpy_error(self, (), err) from None
+            if not unlock(self._data):
+                raise _numpy_error(self, (), err) from None
+            ufunc(self._data, out=self._data)
         self._version_counter.value += 1
         return self
 
@@ -300,7 +306,9 @@ def clamp_(self: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch'
                 try:
                     ufunc(self._data, b, out=self._data)
                 except ValueError as err:
-                    raise _numpy_error(self, (bound,), err) from None
+                    if not unlock(self._data):
+                        raise _numpy_error(self, (bound,), err) from None
+                    ufunc(self._data, b, out=self._data)
     self._version_counter.value += 1
     return self
 

@@ -45,6 +45,23 @@ def _dense(a: np.ndarray) -> bool:
     return True
 
 
+def unlock(array: np.ndarray) -> bool:
+    """Make a read-only view of a broadcast array writable when no two of its elements share
+    memory (torch writes into such a view of an expanded tensor, even an empty one); True when
+    it was made writable, False when it stays read-only (numpy's error then applies)."""
+    if array.flags.writeable:
+        return False
+    if array.size and any(
+        s == 0 and n > 1 for s, n in zip(array.strides, array.shape, strict=True)
+    ):
+        return False
+    try:
+        array.flags.writeable = True
+    except ValueError:  # memory numpy does not own writably (bytes, a read-only buffer)
+        return False
+    return True
+
+
 def multi_output_view_error(view: Tensor) -> str | None:
     """torch's error for an in-place change of a split/chunk/unbind output (or of a view of
     one) that requires grad, or None. Found by walking the view nodes back to their base."""

@@ -104,12 +104,18 @@ def _diagonal_index(shape: tuple, offset: int, axis1: int, axis2: int) -> tuple:
 
 
 class Diagonal(Op):
-    """The diagonal moved to the last dim; d/da = g written back onto the diagonal."""
+    """The diagonal moved to the last dim (a view, writable as torch's); d/da = g written
+    back onto the diagonal."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, a, offset, axis1, axis2):
         ctx.offset, ctx.axis1, ctx.axis2 = offset, axis1, axis2
-        return np.diagonal(a, offset, axis1, axis2)
+        out = np.diagonal(a, offset, axis1, axis2)  # numpy's is read-only
+        if a.flags.writeable:
+            out.flags.writeable = True
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -121,7 +127,15 @@ class Diagonal(Op):
 
 
 class DiagonalCopy(Diagonal):
+    """torch.diag of a matrix: a new contiguous tensor, not a view."""
+
     grad_fn_name = "DiagonalBackward0_copy"  # what torch.diag of a matrix records
+    is_view = False
+
+    @staticmethod
+    def forward(ctx, a, offset, axis1, axis2):
+        ctx.offset, ctx.axis1, ctx.axis2 = offset, axis1, axis2
+        return np.diagonal(a, offset, axis1, axis2).copy()
 
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:

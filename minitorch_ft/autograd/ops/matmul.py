@@ -11,6 +11,7 @@ from ..function import Op
 from ..tensor import Tensor
 from ._operands import as_tensor
 from ._support import broadcast_shape, type_name, write_out
+from .shape import transpose
 
 
 def _shape_str(shape) -> str:
@@ -93,10 +94,18 @@ class MatmulClone(Matmul):
     grad_fn_name = "CloneBackward0"
 
 
-class MatmulTranspose(Matmul):
-    """As MatmulClone when the transposed result is already contiguous (no copy recorded)."""
+class MatmulFolded(Matmul):
+    """The folded product of a matrix @ batch before it is transposed back: (..., p, n)."""
 
-    grad_fn_name = "TransposeBackward0"
+    grad_fn_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.swapaxes(Matmul.forward(ctx, a, b), -1, -2).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Matmul.backward(ctx, np.swapaxes(grad, -1, -2))
 
 
 def _reduce_batch(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -266,7 +275,9 @@ def _matmul(input, other) -> Tensor:
                 f"{_shape_str(b.shape)})"
             )
         check_product_dtypes(a, b)
-        return SqueezeResult.apply(mm(a.unsqueeze(0), b))
+        out = SqueezeResult.apply(mm(a.unsqueeze(0), b))
+        out._version_counter.value = 1  # torch's squeeze_ on the result counts as a change
+        return out
     return _batched(a, b)
 
 
@@ -316,8 +327,10 @@ def _batched(a: Tensor, b: Tensor) -> Tensor:
     if route == "fold" and not a_larger and da == 2:
         # the folded product is transposed back and made contiguous (a copy unless trivial)
         n, p = sa[0], sb[-1]
-        op = MatmulTranspose if n <= 1 or p <= 1 or 0 in sb else MatmulClone
-        return op.apply(a, b)
+        if n <= 1 or p <= 1 or 0 in sb[:-2]:
+            # already contiguous transposed back: torch returns that transposed view
+            return transpose(MatmulFolded.apply(a, b), -1, -2)
+        return MatmulClone.apply(a, b)
     return Matmul.apply(a, b)
 
 

@@ -142,6 +142,8 @@ def take_along_dim(input: Tensor, indices: Tensor, dim=None) -> Tensor:
     """Gather with the index broadcast against the input (all dims but `dim`)."""
     if dim is None:
         return input.reshape(-1).gather(0, indices.reshape(-1))
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     axis = _wrap_dim(dim, input.ndim)
     a_shape, i_shape = list(input.shape), list(indices.shape)
     a_shape[axis] = i_shape[axis] = 1

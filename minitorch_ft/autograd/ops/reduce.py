@@ -369,7 +369,10 @@ class Cumsum(Op):
     @staticmethod
     def forward(ctx, a, axis):
         ctx.axis = axis
-        return a.copy() if axis is None else np.cumsum(a, axis=axis, dtype=a.dtype)
+        if axis is None:
+            return a.copy()
+        # contiguous whatever the input's layout, as torch
+        return np.ascontiguousarray(np.cumsum(a, axis=axis, dtype=a.dtype))
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,5 +1,7 @@
-"""Running and paired reductions: cumprod, cummax, cummin, var_mean, std_mean, nansum,
-nanmean and diff (the ones `reduce.py` does not hold), with PyTorch's grad_fn names.
+"""Running and paired reductions: cumprod, cummax, cummin, logcumsumexp, var_mean, std_mean,
+nansum, nanmean and diff (the ones `reduce.py` does not hold), with PyTorch's grad_fn names.
+
+A running op of a 0-d tensor is its element, recorded under the op's own node (as torch).
 """
 
 # ruff: noqa: A001, A002 - `input` is PyTorch's argument name
@@ -13,11 +15,21 @@ import numpy as np
 from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
-from ._support import type_name
+from ._support import quiet, type_name
 from .extrema import return_type
 from .reduce import Mean, Std, Sum, Var, _int_result, _var_args, expand_reduced, reduce_axes
 
-__all__ = ["cummax", "cummin", "cumprod", "diff", "nanmean", "nansum", "std_mean", "var_mean"]
+__all__ = [
+    "cummax",
+    "cummin",
+    "cumprod",
+    "diff",
+    "logcumsumexp",
+    "nanmean",
+    "nansum",
+    "std_mean",
+    "var_mean",
+]
 
 
 class Cumprod(Op):
@@ -26,13 +38,18 @@ class Cumprod(Op):
     @staticmethod
     def forward(ctx, a, axis):
         ctx.axis = axis
-        out = np.cumprod(a, axis=axis, dtype=a.dtype)
+        if axis is None:
+            out = a.copy()
+        else:  # contiguous whatever the input's layout, as torch
+            out = np.ascontiguousarray(np.cumprod(a, axis=axis, dtype=a.dtype))
         ctx.save_for_backward(a, out)  # input and result, as torch's CumprodBackward0
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, _ = ctx.saved
+        if ctx.axis is None:
+            return grad, None
         x = np.moveaxis(a, ctx.axis, -1)
         g = np.moveaxis(grad, ctx.axis, -1)
         n = x.shape[-1]
@@ -48,9 +65,50 @@ class Cumprod(Op):
 def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     """Cumulative product along `dim`; ints and bools accumulate in int64."""
     input = _int_result(input, dtype)
-    if input.ndim == 0:
-        return Cumprod.apply(input.reshape(1), axis=0).reshape(())
-    return Cumprod.apply(input, axis=_wrap_dim(operator.index(dim), input.ndim))
+    axis = _wrap_dim(operator.index(dim), input.ndim)
+    return Cumprod.apply(input, axis=axis if input.ndim else None)
+
+
+class Logcumsumexp(Op):
+    """Running log(sum(exp(a))) along a dim.
+
+    d out_j / d a_i = exp(a_i - out_j) for i <= j, so d a_i = sum_{j>=i} g_j exp(a_i - out_j),
+    summed in log space (a reversed logcumsumexp of log|g_j| - out_j), the positive and the
+    negative parts of g apart, so large values neither overflow nor cancel.
+    """
+
+    @staticmethod
+    @quiet
+    def forward(ctx, a, axis):
+        ctx.axis = axis
+        out = a.copy() if axis is None else np.ascontiguousarray(np.logaddexp.accumulate(a, axis))
+        ctx.save_for_backward(a, out)  # as torch's LogcumsumexpBackward0
+        return out
+
+    @staticmethod
+    @quiet
+    def backward(ctx, grad):
+        a, out = ctx.saved
+        if ctx.axis is None:
+            return grad, None
+        axis = ctx.axis
+
+        def part(g):  # log sum_{j>=i} g_j exp(-out_j) for g >= 0 (-inf where all g_j are 0)
+            terms = np.where(g > 0, np.log(g) - out, -np.inf)
+            return np.flip(np.logaddexp.accumulate(np.flip(terms, axis), axis=axis), axis)
+
+        result = np.exp(a + part(np.maximum(grad, 0))) - np.exp(a + part(np.maximum(-grad, 0)))
+        return result.astype(a.dtype, copy=False), None
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """log(cumsum(exp(input), dim)), computed without overflow; floating inputs only."""
+    axis = _wrap_dim(operator.index(dim), input.ndim)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"logcumsumexp_out_cpu\" not implemented for '{type_name(input._data.dtype)}'"
+        )
+    return Logcumsumexp.apply(input, axis=axis if input.ndim else None)
 
 
 class _CumExtreme(Op):
@@ -60,10 +118,12 @@ class _CumExtreme(Op):
     def forward(ctx, a, index, axis):
         ctx.axis = axis
         ctx.save_for_backward(index, a)  # torch saves the input too (version-checked)
-        return np.take_along_axis(a, index, axis)
+        return a.copy() if axis is None else np.take_along_axis(a, index, axis)
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.axis is None:
+            return grad, None
         index, _ = ctx.saved
         out = np.zeros(ctx._shapes[0], grad.dtype)
         moved = np.moveaxis(out, ctx.axis, -1)
@@ -82,23 +142,25 @@ class Cummin(_CumExtreme):
 
 
 def _cum_extreme(input: Tensor, dim: int, better, op: type, name: str):
-    a = input.reshape(1) if input.ndim == 0 else input
+    if input.ndim == 0:
+        if operator.index(dim) not in (0, -1):
+            raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+        index = np.zeros((), np.int64)
+        values = op.apply(input, index, axis=None)
+        return return_type(name)(values, Tensor._wrap(index))
     axis = _wrap_dim(operator.index(dim), input.ndim)
-    x = np.moveaxis(a._data, axis, -1)
+    x = np.moveaxis(input._data, axis, -1)
     index = np.zeros(x.shape, np.int64)
-    best = x[..., 0].copy()
+    best = x[..., 0].copy() if x.shape[-1] else None
     for j in range(1, x.shape[-1]):
         # later ties win, as in torch; NaN sticks once seen
         take = better(x[..., j], best) | (x[..., j] == best) | (x[..., j] != x[..., j])
         take &= best == best
         index[..., j] = np.where(take, j, index[..., j - 1])
         best = np.where(take, x[..., j], best)
-    index = np.moveaxis(index, -1, axis)
-    values = op.apply(a, index, axis=axis)
-    indices = Tensor._wrap(index)
-    if input.ndim == 0:
-        values, indices = values.reshape(()), indices.reshape(())
-    return return_type(name)(values, indices)
+    index = np.ascontiguousarray(np.moveaxis(index, -1, axis))  # contiguous results, as torch
+    values = op.apply(input, index, axis=axis)
+    return return_type(name)(values, Tensor._wrap(index))
 
 
 def cummax(input: Tensor, dim: int):

@@ -76,8 +76,7 @@ class ScatterReduce(Op):
     def forward(ctx, a, src, grid, reduce, include_self):
         ctx.grid, ctx.reduce, ctx.include_self = grid, reduce, include_self
         out = _reduce(a, src, grid, _ALIASES.get(reduce, reduce), include_self)
-        if reduce not in ("sum", "mean"):
-            ctx.save_for_backward(a, src, out)
+        ctx.save_for_backward(a, src, out)  # torch saves all three, for every reduce
         return out
 
     @staticmethod
@@ -90,11 +89,11 @@ class ScatterReduce(Op):
             )
         g = _lifted(grad)
         region = tuple(slice(0, n) for n in grid[0].shape)
+        a, src, out = (_lifted(x) for x in ctx.saved)  # checks their versions too
         if reduce in ("sum", "mean"):
             per_position = g / _counts(g.shape, grid, include_self) if reduce == "mean" else g
             grad_a, grad_part = per_position, per_position[grid]
         else:
-            a, src, out = (_lifted(x) for x in ctx.saved)
             part = src[region]
             grads = _product_grads if reduce == "prod" else _extreme_grads
             grad_a, grad_part = grads(a, part, out, g, grid, include_self)

@@ -97,7 +97,7 @@ class Maximum(Op):
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(*_in_dtype(a, b, dtype))
         return np.maximum(a, b, dtype=dtype)
 
     @staticmethod
@@ -111,7 +111,7 @@ class Minimum(Op):
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(*_in_dtype(a, b, dtype))
         return np.minimum(a, b, dtype=dtype)
 
     @staticmethod
@@ -125,7 +125,7 @@ class Fmax(Op):
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(*_in_dtype(a, b, dtype))
         return np.fmax(a, b, dtype=dtype)
 
     @staticmethod
@@ -139,13 +139,20 @@ class Fmin(Op):
 
     @staticmethod
     def forward(ctx, a, b, dtype=None):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(*_in_dtype(a, b, dtype))
         return np.fmin(a, b, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
         return _pick_grads(grad, (a <= b) | np.isnan(b))
+
+
+def _in_dtype(a, b, dtype) -> tuple:
+    """The operands in the result dtype: torch compares (and finds ties) after promotion."""
+    if dtype is None:
+        return a, b
+    return np.asarray(a, dtype), np.asarray(b, dtype)
 
 
 def _split(grad, a_loses, b_loses, tie):
@@ -194,6 +201,19 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch'
     return _clamp(input, min, max, ClampScalar, ClampTensor, "clamp")
 
 
+def clip(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
+    """Alias of clamp (its own function for torch's error texts)."""
+    return _clamp(input, min, max, ClampScalar, ClampTensor, "clip")
+
+
+def _clamp_method(self: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+    return _clamp(self, min, max, ClampScalar, ClampTensor, "clamp", method=True)
+
+
+def _clip_method(self: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+    return _clamp(self, min, max, ClampScalar, ClampTensor, "clip", method=True)
+
+
 def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
     return _clamp(input, min, None, ClampMinScalar, ClampMinTensor, "clamp_min")
 
@@ -202,8 +222,10 @@ def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
     return _clamp(input, None, max, ClampMaxScalar, ClampMaxTensor, "clamp_max")
 
 
-def _clamp(input, lo, hi, scalar_op, tensor_op, name: str) -> Tensor:
+def _clamp(input, lo, hi, scalar_op, tensor_op, name: str, method: bool = False) -> Tensor:
     check_tensor(input, name)
+    if lo is not None and hi is not None and isinstance(lo, Tensor) != isinstance(hi, Tensor):
+        raise _mixed_bounds_error(name, lo, hi, method)
     if lo is None and hi is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (lo, hi) if b is not None]
@@ -218,10 +240,31 @@ def _clamp(input, lo, hi, scalar_op, tensor_op, name: str) -> Tensor:
     a = input if result == input._data.dtype else input.to(result)
     if all(is_scalar(b) for b in bounds):
         return scalar_op.apply(a, lo, hi)
-    # A number next to a tensor bound becomes a tensor (torch would reject the mix).
     lo, hi = (None if b is None else _bound(b, result) for b in (lo, hi))
     broadcast_shape(a.shape, *(b.shape for b in (lo, hi) if b is not None))
     return tensor_op.apply(a, lo, hi)
+
+
+def _mixed_bounds_error(name: str, lo, hi, method: bool) -> TypeError:
+    """torch's argument-parser error for a tensor bound next to a number: its overloads take
+    both as tensors or both as numbers (worded for bounds given by keyword)."""
+    got = ", ".join(
+        f"{key}={'Tensor' if isinstance(v, Tensor) else type(v).__name__}"
+        for key, v in (("max", hi), ("min", lo))
+    )
+    head = f"{name}() received an invalid combination of arguments - got "
+    if method:
+        why = "      didn't match because some of the keywords were incorrect: max, min\n"
+        return TypeError(
+            f"{head}({got}, ), but expected one of:\n"
+            f" * (Tensor min = None, Tensor max = None)\n{why}"
+            f" * (Number min = None, Number max = None)\n{why}"
+        )
+    return TypeError(
+        f"{head}(Tensor, {got}), but expected one of:\n"
+        " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+        " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
+    )
 
 
 def _bound(value, np_dtype) -> Tensor:
@@ -277,8 +320,6 @@ def where(condition: Tensor, input=None, other=None):
     return Where.apply(condition, a, b, dtype=dtype)
 
 
-clip = clamp
-
 __all__ = ["clamp", "clamp_max", "clamp_min", "clip", "fmax", "fmin", "maximum", "minimum", "where"]
 
 
@@ -287,6 +328,8 @@ def _where_method(self: Tensor, condition: Tensor, other) -> Tensor:
     return where(condition, self, other)
 
 
-for _name in ("clamp", "clamp_max", "clamp_min", "clip", "fmax", "fmin", "maximum", "minimum"):
+for _name in ("clamp_max", "clamp_min", "fmax", "fmin", "maximum", "minimum"):
     setattr(Tensor, _name, globals()[_name])
+Tensor.clamp = _clamp_method
+Tensor.clip = _clip_method
 Tensor.where = _where_method

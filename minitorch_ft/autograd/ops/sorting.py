@@ -41,20 +41,36 @@ class _Pick(Op):
     """Values at `index` along `axis`; d/da = g scattered back to the picked positions."""
 
     @staticmethod
-    def forward(ctx, a, index, axis, keepdim):
+    def forward(ctx, a, index, axis, keepdim, keep_layout=False):
         ctx.axis, ctx.keepdim = axis, keepdim
+        if axis is None:  # a 0-d input: its element (torch records the op's node all the same)
+            return a.copy()
         ctx.save_for_backward(index)
         out = np.take_along_axis(a, index, axis)
+        if keep_layout:
+            out = _laid_out_like(a, out)
         return out if keepdim else np.squeeze(out, axis)
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.axis is None:
+            return grad, None
         (index,) = ctx.saved
         if not ctx.keepdim:
             grad = np.expand_dims(grad, ctx.axis)
         out = np.zeros(ctx._shapes[0], grad.dtype)
         np.put_along_axis(out, index, grad, ctx.axis)
         return out, None
+
+
+def _laid_out_like(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """`out` with the memory layout of `a`: torch's sort/argsort results keep the input's
+    strides (a transposed input gives transposed results)."""
+    if a.flags.c_contiguous:
+        return out
+    laid = np.empty_like(a, dtype=out.dtype)
+    laid[...] = out
+    return laid
 
 
 def _picker(name: str) -> type:
@@ -65,6 +81,9 @@ _SortPick, _TopkPick, _KthPick, _ModePick = (
     _picker(n) for n in ("Sort", "Topk", "Kthvalue", "Mode")
 )
 _MedianPick = type("MedianPick", (_Pick,), {"grad_fn_name": "MedianBackward1"})
+_NanmedianPick = type("NanmedianPick", (_Pick,), {"grad_fn_name": "NanmedianBackward1"})
+# torch.sort's overload with the `stable` keyword
+_StableSortPick = type("StableSortPick", (_Pick,), {"grad_fn_name": "SortBackward1"})
 
 
 class _MedianAll(Op):
@@ -75,15 +94,25 @@ class _MedianAll(Op):
 
     @staticmethod
     def forward(ctx, a, index):
-        out = np.array(a.reshape(-1)[index])  # a copy: the result shares no memory with a
+        if index is None:  # no elements: NaN (cast to the dtype, as torch)
+            with np.errstate(invalid="ignore"):
+                out = np.array(np.nan).astype(a.dtype)
+        else:  # a copy: the result shares no memory with a
+            out = np.array(a.reshape(-1)[index])
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved
+        if a.size == 0:
+            return np.zeros_like(a), None
         mask = _ties(a, out)
         return grad * mask / np.count_nonzero(mask), None
+
+
+class _NanmedianAll(_MedianAll):
+    grad_fn_name = "NanmedianBackward0"
 
 
 def _order(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
@@ -97,26 +126,32 @@ def _order(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 
 
 def _pick(op: type, input: Tensor, index: np.ndarray, axis: int, keepdim: bool, name: str):
+    if input.ndim == 0:  # the element itself at index 0, whatever k was (as torch)
+        index, axis, keepdim = np.zeros((), np.int64), None, True
+    if op is _SortPick or op is _StableSortPick:
+        values = op.apply(input, index, axis=axis, keepdim=keepdim, keep_layout=True)
+        index = _laid_out_like(input._data, index)
+        return return_type(name)(values, Tensor._wrap(index))
     values = op.apply(input, index, axis=axis, keepdim=keepdim)
     index = index if keepdim else np.squeeze(index, axis)
     return return_type(name)(values, Tensor._wrap(index.astype(np.int64)))
 
 
 def _axis(input: Tensor, dim) -> tuple:
-    """(array viewed at least 1-d, numpy axis) for a dim of a possibly 0-d tensor."""
+    """(data viewed at least 1-d, numpy axis) for a dim of a possibly 0-d tensor."""
     axis = _wrap_dim(operator.index(dim), input.ndim)
-    return input.reshape(1) if input.ndim == 0 else input, axis
+    return input._data.reshape(1) if input.ndim == 0 else input._data, axis
 
 
-def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False):
-    """Sorted values and their indices along `dim` (`torch.return_types.sort`)."""
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable=None):
+    """Sorted values and their indices along `dim` (`torch.return_types.sort`); always stable.
+
+    Passing `stable` selects torch's other overload, which names its node SortBackward1."""
     check_tensor(input, "sort")
-    a, axis = _axis(input, dim)
-    index = _order(a._data, axis, descending)
-    out = _pick(_SortPick, a, index, axis, True, "sort")
-    if input.ndim == 0:
-        return return_type("sort")(out[0].reshape(()), out[1].reshape(()))
-    return out
+    data, axis = _axis(input, dim)
+    index = _order(data, axis, descending)
+    op = _SortPick if stable is None else _StableSortPick
+    return _pick(op, input, index, axis, True, "sort")
 
 
 def argsort(
@@ -124,9 +159,9 @@ def argsort(
 ) -> Tensor:
     """Indices that sort `input` along `dim` (int64, never requires grad)."""
     check_tensor(input, "argsort")
-    a, axis = _axis(input, dim)
-    index = _order(a._data, axis, descending)
-    return Tensor._wrap(index.reshape(input.shape).astype(np.int64))
+    data, axis = _axis(input, dim)
+    index = _order(data, axis, descending)
+    return Tensor._wrap(_laid_out_like(input._data, index.reshape(input.shape)))
 
 
 def msort(input: Tensor) -> Tensor:
@@ -137,65 +172,67 @@ def msort(input: Tensor) -> Tensor:
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     """The k largest (or smallest) values along `dim` and their indices."""
     check_tensor(input, "topk")
-    a, axis = _axis(input, dim)
-    if not 0 <= k <= a.shape[axis]:
+    data, axis = _axis(input, dim)
+    if not 0 <= k <= data.shape[axis]:
         raise RuntimeError("selected index k out of range")
-    index = np.take(_order(a._data, axis, largest), np.arange(k), axis=axis)
-    out = _pick(_TopkPick, a, index, axis, True, "topk")
-    if input.ndim == 0:
-        return return_type("topk")(out[0].reshape(()), out[1].reshape(()))
-    return out
+    index = np.take(_order(data, axis, largest), np.arange(k), axis=axis)
+    return _pick(_TopkPick, input, index, axis, True, "topk")
 
 
 def _reduced_axis(input: Tensor, dim, name: str) -> tuple:
     """_axis for ops that pick one element along dim: torch's IndexError when it is empty."""
-    a, axis = _axis(input, dim)
-    if a.shape[axis] == 0:
+    data, axis = _axis(input, dim)
+    if data.shape[axis] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
-    return a, axis
+    return data, axis
 
 
 def _nth(input: Tensor, dim, keepdim: bool, rank, op: type, name: str):
     """The value of rank `rank(n)` (0-based, sorted ascending) along dim, with its index."""
-    a, axis = _reduced_axis(input, dim, name)
-    n = a.shape[axis]
-    order = _order(a._data, axis, False)
+    # (torch's nanmedian reports an empty dim as median does)
+    data, axis = _reduced_axis(input, dim, name.removeprefix("nan"))
+    n = data.shape[axis]
+    order = _order(data, axis, False)
     index = np.take(order, [rank(n)], axis=axis)
-    if a._data.dtype.kind == "f":  # a NaN in the slice is the result, as in torch
-        has_nan = np.isnan(a._data).any(axis=axis, keepdims=True)
+    if data.dtype.kind == "f":  # a NaN in the slice is the result, as in torch
+        has_nan = np.isnan(data).any(axis=axis, keepdims=True)
         index = np.where(has_nan, np.take(order, [n - 1], axis=axis), index)
-    out = _pick(op, a, index, axis, keepdim or input.ndim == 0, name)
-    if input.ndim == 0:
-        return return_type(name)(out[0].reshape(()), out[1].reshape(()))
-    return out
+    return _pick(op, input, index, axis, keepdim, name)
 
 
 def median(input: Tensor, dim=_NO_DIM, keepdim: bool = False):
     """Lower median: of all elements (a tensor), or along `dim` (values, indices)."""
-    check_tensor(input, "median")
-    if dim is _NO_DIM:
-        if input.numel() == 0:
-            return Tensor._wrap(np.array(np.nan, input._data.dtype))
-        flat = input._data.reshape(-1)
-        nan = np.flatnonzero(flat != flat)  # a NaN is the result, as in torch
-        index = nan[0] if nan.size else _order(flat, 0, False)[(flat.size - 1) // 2]
-        return _MedianAll.apply(input, int(index))
-    dim = int_dim("median", dim)
-    return _nth(input, dim, keepdim, lambda n: (n - 1) // 2, _MedianPick, "median")
+    return _median(input, dim, keepdim, False)
 
 
 def nanmedian(input: Tensor, dim=_NO_DIM, keepdim: bool = False):
     """Median ignoring NaN (all-NaN slices give NaN)."""
     if input._data.dtype.kind == "f" and np.isnan(input._data).any():
         raise NotImplementedError("nanmedian with NaN values is not supported by minitorch_ft")
-    return median(input, dim, keepdim)
+    return _median(input, dim, keepdim, True)
+
+
+def _median(input: Tensor, dim, keepdim: bool, nan_variant: bool):
+    """median or nanmedian (same values here, torch's own node names)."""
+    name = "nanmedian" if nan_variant else "median"
+    check_tensor(input, name)
+    if dim is _NO_DIM:
+        index = None  # no elements: NaN
+        if input.numel():
+            flat = input._data.reshape(-1)
+            nan = np.flatnonzero(flat != flat)  # a NaN is the result, as in torch
+            index = int(nan[0] if nan.size else _order(flat, 0, False)[(flat.size - 1) // 2])
+        return (_NanmedianAll if nan_variant else _MedianAll).apply(input, index)
+    dim = int_dim(name, dim)
+    op = _NanmedianPick if nan_variant else _MedianPick
+    return _nth(input, dim, keepdim, lambda n: (n - 1) // 2, op, name)
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     """The k-th smallest value (1-based) along `dim` and its index."""
     check_tensor(input, "kthvalue")
-    a, axis = _reduced_axis(input, dim, "kthvalue")
-    if not 1 <= k <= a.shape[axis]:
+    data, axis = _reduced_axis(input, dim, "kthvalue")
+    if not 1 <= k <= data.shape[axis]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
     return _nth(input, dim, keepdim, lambda n: k - 1, _KthPick, "kthvalue")
 
@@ -203,8 +240,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     """The most frequent value along `dim` (smallest among ties) and its last index."""
     check_tensor(input, "mode")
-    a, axis = _reduced_axis(input, dim, "mode")
-    moved = np.moveaxis(a._data, axis, -1)
+    data, axis = _reduced_axis(input, dim, "mode")
+    moved = np.moveaxis(data, axis, -1)
     flat = moved.reshape(-1, moved.shape[-1])
     index = np.empty((flat.shape[0], 1), np.int64)
     for row, values in enumerate(flat):
@@ -212,10 +249,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
         best = uniq[np.argmax(counts)]  # np.unique is sorted: the smallest among ties wins
         index[row, 0] = np.flatnonzero(values == best)[-1]
     index = np.moveaxis(index.reshape(moved.shape[:-1] + (1,)), -1, axis)
-    out = _pick(_ModePick, a, index, axis, keepdim or input.ndim == 0, "mode")
-    if input.ndim == 0:
-        return return_type("mode")(out[0].reshape(()), out[1].reshape(()))
-    return out
+    return _pick(_ModePick, input, index, axis, keepdim, "mode")
 
 
 def unique(
