@@ -4,6 +4,8 @@
 `nn`, `optim`, and safetensors checkpoints.
 """
 
+import math
+
 from . import autograd
 from .autograd.creation import *  # noqa: F403
 from .autograd.random_factories import *  # noqa: F403
@@ -52,6 +54,13 @@ short = int16
 
 from . import accelerator, backends, cuda, data, nn, optim, utils  # noqa: E402 - above autograd
 from .serialization import load, save  # noqa: E402
+from .nn.functional import cosine_similarity, pairwise_distance  # noqa: E402
+
+e = math.e
+inf = math.inf
+nan = math.nan
+pi = math.pi
+newaxis = None
 
 __version__ = "0.1.0"
 

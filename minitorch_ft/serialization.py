@@ -29,6 +29,7 @@ from .autograd.tensor import Tensor
 
 _KEYS = "minitorch_ft.keys"  # JSON list: the dict's key order (safetensors sorts keys)
 _TREE = "minitorch_ft.tree"  # JSON outline of a non-flat object; tensors by array name
+_GRAD = "minitorch_ft.grad"  # JSON {key: [is_parameter, requires_grad]} of a flat dict
 
 
 class SerializationError(RuntimeError):
@@ -67,6 +68,13 @@ def _metadata(obj: Mapping, metadata: Mapping | None) -> dict:
             raise ValueError(f"metadata key '{key}' uses the reserved prefix 'minitorch_ft.'")
         result[key] = value
     result[_KEYS] = json.dumps(list(obj.keys()))
+    flags = {
+        k: [type(v).__name__ == "Parameter", v.requires_grad]
+        for k, v in obj.items()
+        if v.requires_grad or type(v).__name__ == "Parameter"
+    }
+    if flags:  # as torch.load: Parameters and requires_grad survive (state_dicts have none)
+        result[_GRAD] = json.dumps(flags)
     return result
 
 
@@ -90,6 +98,10 @@ def save(obj, f, metadata: Mapping[str, str] | None = None, **_pickle_options) -
         return
     path = os.fspath(f)
     directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):  # torch's text; else the error would name the temp file
+        raise RuntimeError(f"Parent directory {os.path.dirname(path) or directory} does not exist.")
+    if os.path.isdir(path):
+        raise RuntimeError(f"cannot save to '{path}': it is a directory")
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".safetensors", dir=directory)
     os.close(fd)
     try:
@@ -174,7 +186,20 @@ def load(f, map_location=None, *, weights_only: bool | None = None, mmap=None, *
     # a foreign file keeps the order safetensors.torch.load_file gives (the file's own)
     order = json.loads(metadata[_KEYS]) if _KEYS in metadata else list(arrays)
     order = [k for k in order if k in arrays] + [k for k in arrays if k not in order]
-    return OrderedDict((k, Tensor._wrap(_writable(arrays[k]))) for k in order)
+    flags = json.loads(metadata.get(_GRAD, "{}"))
+    return OrderedDict(
+        (k, _restore(Tensor._wrap(_writable(arrays[k])), *flags.get(k, (False, False))))
+        for k in order
+    )
+
+
+def _restore(tensor: Tensor, parameter: bool, requires_grad: bool) -> Tensor:
+    """The tensor as saved: a Parameter again, or a leaf that requires grad."""
+    if parameter:
+        from .nn.parameter import Parameter
+
+        return Parameter(tensor, requires_grad=requires_grad)
+    return tensor.requires_grad_(True) if requires_grad else tensor
 
 
 def _writable(array: np.ndarray) -> np.ndarray:
@@ -230,14 +255,12 @@ def _decode(node, arrays: dict, made: dict):
     if "$tensor" in node:
         key = node["$tensor"]
         if key not in made:
-            from .nn.parameter import Parameter
-
             tensor = Tensor._wrap(_writable(arrays[key]))
-            if node.get("parameter"):
-                tensor = Parameter(tensor, requires_grad=node.get("requires_grad", True))
-            elif node.get("requires_grad"):
-                tensor.requires_grad_(True)
-            made[key] = tensor
+            made[key] = _restore(
+                tensor,
+                node.get("parameter", False),
+                node.get("requires_grad", node.get("parameter", False)),
+            )
         return made[key]
     if "$dict" in node:
         pairs = ((_decode(k, arrays, made), _decode(v, arrays, made)) for k, v in node["$dict"])

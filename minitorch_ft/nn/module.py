@@ -10,9 +10,8 @@ import copy
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
-from ..autograd import dtypes
-from ..autograd.grad_mode import no_grad
 from ..autograd.tensor import Tensor, typename
+from .module_convert import ConversionMixin
 from .module_hooks import ForwardHooksMixin
 from .module_state import StateDictMixin
 from .parameter import Buffer, Parameter
@@ -55,7 +54,7 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-class Module(ForwardHooksMixin, StateDictMixin):
+class Module(ForwardHooksMixin, StateDictMixin, ConversionMixin):
     """Base class for all neural-network modules (torch.nn.Module)."""
 
     _version = 1
@@ -329,6 +328,21 @@ class Module(ForwardHooksMixin, StateDictMixin):
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return module
 
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Put module at a dotted path; parents must exist (and the leaf too, if strict)."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        *path, name = target.split(".")
+        parent = self.get_submodule(".".join(path))
+        if not hasattr(parent, name):
+            if strict:
+                raise AttributeError(parent._get_name() + " has no attribute `" + name + "`")
+        elif not isinstance(getattr(parent, name), Module):
+            raise AttributeError("`" + name + "` is not an nn.Module")
+        setattr(parent, name, module)
+
     def get_parameter(self, target: str) -> Parameter:
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
@@ -385,68 +399,6 @@ class Module(ForwardHooksMixin, StateDictMixin):
         for module in self.children():
             module.apply(fn)
         fn(self)
-        return self
-
-    def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
-        """Convert every parameter in place (same Parameter objects) and replace buffers."""
-        for module in self.children():
-            module._apply(fn)
-        with no_grad():
-            for param in self._parameters.values():
-                if param is None:
-                    continue
-                param._data = fn(param)._data
-                if param._grad is not None:
-                    param._grad._data = fn(param._grad)._data
-            for key, buf in self._buffers.items():
-                if buf is not None:
-                    self._buffers[key] = fn(buf)
-        return self
-
-    def to(self, *args, **kwargs) -> Module:
-        """`to(dtype)`, `to(device)`, `to(tensor)`: floating tensors change dtype, in place."""
-        dtype = kwargs.get("dtype")
-        device = kwargs.get("device")
-        for arg in args:
-            if isinstance(arg, bool):  # non_blocking (positional), meaningless on the CPU
-                continue
-            if isinstance(arg, Tensor):
-                dtype = arg.dtype
-            elif isinstance(arg, (dtypes.dtype, type)):
-                dtype = arg
-            else:
-                device = arg
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise AssertionError("Torch not compiled with CUDA enabled")  # PyTorch's CPU build
-        if dtype is None:
-            return self
-        dtype = dtypes.to_dtype(dtype)
-        if not dtype.is_floating_point:
-            raise TypeError(
-                "nn.Module.to only accepts floating point or complex dtypes, but got desired "
-                f"dtype={dtype}"
-            )
-        return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
-
-    def float(self) -> Module:
-        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
-
-    def double(self) -> Module:
-        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
-
-    def half(self) -> Module:
-        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
-
-    def type(self, dst_type) -> Module:
-        return self._apply(lambda t: t.to(dst_type))
-
-    def cpu(self) -> Module:
-        return self
-
-    def cuda(self, device=None) -> Module:
-        raise AssertionError("Torch not compiled with CUDA enabled")
-
-    def share_memory(self) -> Module:
         return self
 
     def __deepcopy__(self, memo: dict) -> Module:

@@ -5,6 +5,7 @@ Kept apart from module.py so each file has one job: this one is checkpoint state
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Mapping
 
@@ -15,6 +16,11 @@ from ..autograd.hooks import RemovableHandle
 from ..autograd.tensor import Tensor
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+_POSITIONAL_WARNING = (
+    "Positional args are being deprecated, use kwargs instead. Refer to "
+    "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+    " for details."
+)
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -71,9 +77,14 @@ class StateDictMixin:
         The tensors share memory with the module (detached unless keep_vars), as in PyTorch.
         """
         if args:  # PyTorch's deprecated positional form: (destination, prefix, keep_vars)
-            destination = args[0]
-            prefix = args[1] if len(args) > 1 else prefix
-            keep_vars = args[2] if len(args) > 2 else keep_vars
+            warnings.warn(_POSITIONAL_WARNING, FutureWarning, stacklevel=2)
+            # as in PyTorch, a positional value only fills an argument left at its default
+            if destination is None:
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
+                prefix = args[1]
+            if len(args) > 2 and keep_vars is False:
+                keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()

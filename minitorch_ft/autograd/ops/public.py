@@ -20,6 +20,9 @@ from .combine import *  # noqa: F403
 from .comparison import *  # noqa: F403
 from .conversion import clone  # noqa: F401
 from .elementwise import *  # noqa: F403
+from .extra_api import *  # noqa: F403
+from .extra_dtypes import *  # noqa: F403
+from .extra_random import *  # noqa: F403
 from .extrema import *  # noqa: F403
 from .gather import *  # noqa: F403
 from .index_ops import *  # noqa: F403
