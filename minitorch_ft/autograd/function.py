@@ -301,7 +301,7 @@ class Op:
                 else:
                     out._version_counter = VersionCounter()
                 if ctx._saved:
-                    _track_saved_versions(ctx, args, out)
+                    _track_saved_versions(ctx, args, out, result)
                 return out
         else:
             for a in args:
@@ -359,13 +359,15 @@ def _track_view(view: Tensor) -> None:
         views[:] = [ref for ref in views if ref() is not None]
 
 
-def _track_saved_versions(ctx: Node, args, out: Tensor) -> None:
-    """Remember the version of each saved array's tensor, so in-place edits are caught."""
+def _track_saved_versions(ctx: Node, args, out: Tensor, result) -> None:
+    """Remember the version of each saved array's tensor, so in-place edits are caught.
+
+    `result` is forward's own return: a 0-d output numpy gave as a scalar is saved as such."""
     records = []
     for saved in ctx._saved:
-        if type(saved) is not np.ndarray:
+        if type(saved) is not np.ndarray and (saved is not result or saved is None):
             continue
-        if saved is out._data:
+        if saved is out._data or saved is result:
             records.append((out._version_counter, 0, saved.shape, saved.dtype, ctx.name()))
             continue
         for a in args:

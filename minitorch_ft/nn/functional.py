@@ -15,6 +15,17 @@ import numpy as np
 
 from ..autograd.generator import rng
 from ..autograd.grad_mode import no_grad
+from ..autograd.ops.activation_inplace import (  # noqa: F401 - F.elu_, F.rrelu, ...
+    celu_,
+    elu_,
+    hardtanh_,
+    leaky_relu_,
+    relu_,
+    rrelu,
+    rrelu_,
+    selu_,
+    threshold_,
+)
 from ..autograd.ops.embedding import DropoutMul, Embedding
 from ..autograd.ops.linear import linear
 from ..autograd.ops.nn_losses import named
@@ -401,6 +412,15 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 __all__ = [
     "batch_norm",
     "binary_cross_entropy",
+    "celu_",
+    "elu_",
+    "hardtanh_",
+    "leaky_relu_",
+    "relu_",
+    "rrelu",
+    "rrelu_",
+    "selu_",
+    "threshold_",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "cosine_similarity",

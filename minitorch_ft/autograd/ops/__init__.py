@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401 - imported for their Tensor methods
     activation,
+    activation_inplace,
     arithmetic,
     blas,
     combine,
@@ -18,12 +19,15 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     index_ops,
     indexing,
     inplace,
+    inplace_more,
     linalg,
+    linalg_ns,
     linear,
     loss,
     matmul,
     misc,
     nn_losses,
+    norm,
     normalization,
     padding,
     reduce,
@@ -33,4 +37,5 @@ from . import (  # noqa: F401 - imported for their Tensor methods
     shape_inplace,
     slicing,
     sorting,
+    special_more,
 )

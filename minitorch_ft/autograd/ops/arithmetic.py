@@ -278,6 +278,8 @@ class PowScalarBase(Op):
     @quiet
     def forward(ctx, base, a, dtype=None):
         out = _power(base, a, dtype=dtype)
+        if not out.flags.c_contiguous:  # torch's result is contiguous (the base is wrapped)
+            out = np.ascontiguousarray(out)
         ctx.base = base
         ctx.save_for_backward(a, out)  # exponent and result, as torch's PowBackward2
         return out

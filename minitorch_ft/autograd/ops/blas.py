@@ -14,10 +14,10 @@ from types import SimpleNamespace
 import numpy as np
 
 from .. import dtypes, grad_mode
+from ..dtypes import CPP_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._support import type_name
-from .matmul import _CPP_NAMES
 from .shape import expand
 
 __all__ = ["addbmm", "addmm", "addmv", "addr", "baddbmm"]
@@ -210,7 +210,7 @@ def _check_batches(batch1: Tensor, batch2: Tensor) -> None:
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * (batch1 @ batch2), matrix by matrix over the batch."""
     _expand_input(input, (_size(batch1, 0), _size(batch1, 1), _size(batch2, 2)))
-    names = [_CPP_NAMES[t._data.dtype.name] for t in (input, batch1, batch2)]
+    names = [CPP_TYPE_NAMES[t._data.dtype.name] for t in (input, batch1, batch2)]
     if names[0] != names[1]:
         raise RuntimeError(
             f"Input dtypes must be the same, got: input {names[0]}, batch1: {names[1]}, "

@@ -52,6 +52,22 @@ def _skipped(a: np.ndarray) -> bool:
     return a.ndim == 1 and a.shape[0] == 0
 
 
+def _laid_out(out: np.ndarray, arrays) -> np.ndarray:
+    """torch writes cat/stack results contiguous (numpy keeps the inputs' stride order),
+    unless every input is a channels_last 4-D tensor."""
+    if out.flags.c_contiguous or all(_channels_last(a) for a in arrays):
+        return out
+    return np.ascontiguousarray(out)
+
+
+def _channels_last(a: np.ndarray) -> bool:
+    n, c, h, w = a.shape if a.ndim == 4 else (0, 0, 0, 0)
+    item = a.itemsize
+    return (
+        a.ndim == 4 and not a.flags.c_contiguous and a.strides[1:] == (item, w * c * item, c * item)
+    )
+
+
 class Cat(Op):
     """Join along a dim; d/da_i = the slice of g that a_i filled."""
 
@@ -62,7 +78,7 @@ class Cat(Op):
         ctx.bounds = np.cumsum([a.shape[axis] for a in joined])[:-1].tolist()
         ctx.dtypes = [a.dtype for a in arrays]
         ctx.skipped = len(joined) < len(arrays) and [_skipped(a) for a in arrays]
-        return np.concatenate(joined, axis=axis, dtype=dtype, casting="unsafe")
+        return _laid_out(np.concatenate(joined, axis=axis, dtype=dtype, casting="unsafe"), joined)
 
     @staticmethod
     def backward(ctx, grad):
@@ -115,7 +131,7 @@ class Stack(Op):
     def forward(ctx, *arrays, axis, dtype):
         ctx.axis = axis
         ctx.dtypes = [a.dtype for a in arrays]
-        return np.stack(arrays, axis=axis, dtype=dtype, casting="unsafe")
+        return _laid_out(np.stack(arrays, axis=axis, dtype=dtype, casting="unsafe"), arrays)
 
     @staticmethod
     def backward(ctx, grad):
@@ -370,13 +386,20 @@ def tile(input: Tensor, dims) -> Tensor:
     return repeat(input, reps)
 
 
+def _flipped(a: np.ndarray, axes) -> np.ndarray:
+    """A flipped copy laid out as `a` is (torch's flip keeps a transposed input's layout;
+    an expanded one, whose elements share memory, gives a contiguous copy)."""
+    expanded = a.size and 0 in a.strides
+    return np.flip(a, axes).copy(order="C" if expanded else "K")
+
+
 class Flip(Op):
     """Reverse the order along dims (a copy); d/da = g flipped back."""
 
     @staticmethod
     def forward(ctx, a, axes):
         ctx.axes = axes
-        return np.flip(a, axes).copy()
+        return _flipped(a, axes)
 
     @staticmethod
     def backward(ctx, grad):
@@ -400,11 +423,11 @@ class Rot90(Op):
     @staticmethod
     def forward(ctx, a, k, axes):
         ctx.k, ctx.axes = k, axes
-        turned = np.rot90(a, k, axes)
+        # as torch: k=1 transposes a copy flipped along the 2nd dim, k=3 along the 1st, so
+        # an odd turn of a contiguous input is not contiguous (view(-1) fails)
         if k % 2 == 0:
-            return turned.copy()
-        # torch's odd turn is a transpose of a flipped copy: not contiguous (view(-1) fails)
-        return np.swapaxes(np.swapaxes(turned, *axes).copy(), *axes)
+            return _flipped(a, axes) if k else a.copy()
+        return np.swapaxes(_flipped(a, (axes[1] if k == 1 else axes[0],)), *axes)
 
     @staticmethod
     def backward(ctx, grad):
@@ -434,7 +457,7 @@ class Roll(Op):
         ctx.shifts, ctx.axes = shifts, axes
         if axes is None:
             return np.roll(a.reshape(-1), shifts).reshape(a.shape)
-        return np.roll(a, shifts, axes)
+        return np.asarray(np.roll(a, shifts, axes), order="C")  # contiguous, as torch's
 
     @staticmethod
     def backward(ctx, grad):

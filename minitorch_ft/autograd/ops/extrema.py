@@ -64,7 +64,7 @@ class _EvenSplit(Op):
 
     @classmethod
     def forward(cls, ctx, a, axes, keepdim):
-        out = np.asarray(cls.reduce(a, axis=axes, keepdims=keepdim))
+        out = np.asarray(cls.reduce(a, axis=axes, keepdims=keepdim), order="C")  # as torch's
         ctx.axes, ctx.keepdim = axes, keepdim
         # the returned array itself is saved, so an in-place change of the result is caught
         ctx.save_for_backward(a, out)

@@ -98,6 +98,8 @@ class Bernoulli(_Redrawn):
 
 def zero_(self: Tensor) -> Tensor:
     """Fill with zeros in place."""
+    if not self._data.flags.writeable:  # torch's fill writes one value: no overlap check
+        unlock(self._data, None)
     if must_record(self):
         return apply_inplace(self, Zero.apply)
     _fill(self, 0)
@@ -106,6 +108,8 @@ def zero_(self: Tensor) -> Tensor:
 
 def fill_(self: Tensor, value) -> Tensor:
     """Fill with a number or a 0-d tensor (cast to self's dtype, as torch)."""
+    if not self._data.flags.writeable and not isinstance(value, Tensor):
+        unlock(self._data, None)  # torch's fill with a number checks no overlap
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(

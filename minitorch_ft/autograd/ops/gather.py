@@ -267,7 +267,8 @@ class MaskedFill(Op):
         if inplace:
             np.copyto(a, value, where=mask, casting="unsafe")
             return a
-        return np.where(mask, np.asarray(value, a.dtype), a)
+        # contiguous whatever a's layout, as torch's
+        return np.asarray(np.where(mask, np.asarray(value, a.dtype), a), order="C")
 
     @staticmethod
     def backward(ctx, grad):
@@ -316,7 +317,8 @@ def masked_fill_(input: Tensor, mask: Tensor, value) -> Tensor:
             f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(full)}"
         )
     mask_arr = np.broadcast_to(mask._data, input.shape)
-    return in_place(input, op, value, mask=mask_arr, inplace=True)
+    # torch writes into an expanded tensor here (with a warning), no overlap check
+    return in_place(input, op, value, mask=mask_arr, inplace=True, written=None)
 
 
 class MaskedSelect(Op):
@@ -324,12 +326,14 @@ class MaskedSelect(Op):
 
     @staticmethod
     def forward(ctx, a, mask):
+        ctx.save_for_backward(a, mask)  # as torch: changing either in place is then an error
         shape = np.broadcast_shapes(a.shape, mask.shape)
         ctx.mask = mask = np.broadcast_to(mask, shape)
         return np.broadcast_to(a, shape)[mask]
 
     @staticmethod
     def backward(ctx, grad):
+        ctx.saved  # noqa: B018 - reading them checks their versions
         out = np.zeros(ctx.mask.shape, grad.dtype)
         out[ctx.mask] = grad
         return out
@@ -347,11 +351,13 @@ class Take(Op):
 
     @staticmethod
     def forward(ctx, a, index):
+        ctx.save_for_backward(a, index)  # as torch: changing either in place is then an error
         ctx.index = index
         return a.reshape(-1)[index]
 
     @staticmethod
     def backward(ctx, grad):
+        ctx.saved  # noqa: B018 - reading them checks their versions
         out = np.zeros(int(np.prod(ctx._shapes[0])), grad.dtype)
         np.add.at(out, ctx.index, grad)
         return out.reshape(ctx._shapes[0])

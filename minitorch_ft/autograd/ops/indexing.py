@@ -318,7 +318,9 @@ class Copy(CopySlices):
     grad_fn_name = "CopyBackwards"
 
 
-def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwargs) -> Tensor:
+def in_place(
+    target: Tensor, op: type, *args, through_view: bool = False, written=..., **kwargs
+) -> Tensor:
     """Run `op` whose forward writes into target's array; rebase target's history on it.
 
     Raises PyTorch's errors for leaves that require grad; bumps the version counter. When
@@ -334,7 +336,7 @@ def in_place(target: Tensor, op: type, *args, through_view: bool = False, **kwar
                 raise RuntimeError(multi_output_error)
         if base is not None and base.grad_fn is None and base._requires_grad:
             raise RuntimeError(_VIEW_OF_LEAF_ERROR)
-    if not target._data.flags.writeable and not unlock(target._data):
+    if not target._data.flags.writeable and not unlock(target._data, written):
         raise RuntimeError(_OVERLAP_ERROR)
     out = op.apply(target, *args, **kwargs)
     if out.grad_fn is not None:
@@ -422,7 +424,9 @@ def setitem(self: Tensor, key, value) -> None:
         op = IndexPut
     else:  # PyTorch fills with a 0-d value of another shape, else copies
         op = Fill if given_shape == () and self.ndim else Copy
-    in_place(self, op, value, steps=steps, key=advanced, through_view=bool(steps))
+    # torch checks the overlap of the part written, and none for an advanced index
+    written = view if advanced is None else None
+    in_place(self, op, value, steps=steps, key=advanced, through_view=bool(steps), written=written)
 
 
 def _single_mask(key) -> bool:

@@ -45,14 +45,20 @@ def _dense(a: np.ndarray) -> bool:
     return True
 
 
-def unlock(array: np.ndarray) -> bool:
-    """Make a read-only view of a broadcast array writable when no two of its elements share
-    memory (torch writes into such a view of an expanded tensor, even an empty one); True when
-    it was made writable, False when it stays read-only (numpy's error then applies)."""
+def unlock(array: np.ndarray, written: np.ndarray | None = ...) -> bool:
+    """Make a read-only view of a broadcast array writable when no two of the elements written
+    share memory (torch writes into such a view of an expanded tensor, even an empty one); True
+    when it was made writable, False when it stays read-only (numpy's error then applies).
+
+    `written`: the part written when not the whole array (a setitem's region); None for
+    index_put_/masked_fill_, which torch lets write into an expanded tensor."""
     if array.flags.writeable:
         return False
-    if array.size and any(
-        s == 0 and n > 1 for s, n in zip(array.strides, array.shape, strict=True)
+    region = array if written is ... else written
+    if (
+        region is not None
+        and region.size
+        and any(s == 0 and n > 1 for s, n in zip(region.strides, region.shape, strict=True))
     ):
         return False
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import CPP_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor
 from ._operands import as_tensor
@@ -194,18 +195,6 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return Bmm.apply(input, mat2)
 
 
-# C++ type names, as PyTorch's mm words its dtype mismatch
-_CPP_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
 _BOOL_KERNELS = {"mm": "addmm_impl_cpu_", "mv": "addmv_impl_cpu", "dot": "dot", "bmm": "bmm"}
 
 
@@ -217,7 +206,7 @@ def check_product_dtypes(a: Tensor, b: Tensor, kernel: str = "mm") -> None:
         if kernel == "mm":
             message = (
                 "expected m1 and m2 to have the same dtype, but got: "
-                f"{_CPP_NAMES[dtype_a.name]} != {_CPP_NAMES[dtype_b.name]}"
+                f"{CPP_TYPE_NAMES[dtype_a.name]} != {CPP_TYPE_NAMES[dtype_b.name]}"
             )
         elif kernel == "mv":
             message = (

@@ -150,7 +150,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim=None) -> Tensor:
     common = list(broadcast_shape(tuple(a_shape), tuple(i_shape)))
     a_full, i_full = list(common), list(common)
     a_full[axis], i_full[axis] = input.shape[axis], indices.shape[axis]
-    x = input if list(input.shape) == a_full else input.expand(a_full)
+    x = input.expand(a_full)  # always, as torch: the gather saves this view
     idx = indices if list(indices.shape) == i_full else indices.expand(i_full)
     return x.gather(axis, idx)
 

@@ -24,7 +24,6 @@ __all__ = [
     "cumsum",
     "logsumexp",
     "mean",
-    "norm",
     "prod",
     "std",
     "sum",
@@ -122,7 +121,8 @@ class Sum(Op):
         ctx.axes, ctx.keepdim = axes, keepdim
         # float16 accumulates in float32, as PyTorch does.
         acc = np.float32 if a.dtype == np.float16 else None
-        return np.asarray(np.sum(a, axis=axes, keepdims=keepdim, dtype=acc), a.dtype)
+        # order="C": contiguous as torch's, where numpy keeps a permuted input's order
+        return np.asarray(np.sum(a, axis=axes, keepdims=keepdim, dtype=acc), a.dtype, order="C")
 
     @staticmethod
     def backward(ctx, grad):
@@ -142,7 +142,7 @@ class Mean(Op):
         n = _count(a.shape, axes)
         ctx.n = n
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.sum(a, axis=axes, keepdims=keepdim) / n, a.dtype)
+            return np.asarray(np.sum(a, axis=axes, keepdims=keepdim) / n, a.dtype, order="C")
 
     @staticmethod
     def backward(ctx, grad):
@@ -192,7 +192,9 @@ class Var(Op):
         ctx.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.asarray(
-                np.sum(centered * centered, axis=axes, keepdims=keepdim) / divisor, a.dtype
+                np.sum(centered * centered, axis=axes, keepdims=keepdim) / divisor,
+                a.dtype,
+                order="C",
             )
 
     @staticmethod
@@ -214,7 +216,7 @@ class Std(Op):
         divisor = max(_count(a.shape, axes) - correction, 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.sqrt(np.sum(centered * centered, axis=axes, keepdims=keepdim) / divisor)
-        out = np.asarray(out, a.dtype)
+        out = np.asarray(out, a.dtype, order="C")
         ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, divisor
         ctx.save_for_backward(a, out)  # input and result, as torch's StdBackward0
         return out
@@ -274,7 +276,7 @@ class Logsumexp(Op):
         shift = np.where(np.isfinite(shift), shift, 0).astype(a.dtype)
         with np.errstate(divide="ignore"):
             out = np.log(np.sum(np.exp(a - shift), axis=axes, keepdims=True)) + shift
-        out = out if keepdim else np.squeeze(out, axes)
+        out = np.asarray(out if keepdim else np.squeeze(out, axes), order="C")
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.save_for_backward(a, out)  # the returned array: its in-place change is caught
         return out
@@ -339,7 +341,7 @@ class ProdDim(Op):
     def forward(ctx, a, axis, keepdim):
         ctx.axis, ctx.keepdim = axis, keepdim
         axes = () if axis is None else (axis,)
-        out = np.asarray(np.prod(a, axis=axes, keepdims=keepdim), a.dtype)
+        out = np.asarray(np.prod(a, axis=axes, keepdims=keepdim), a.dtype, order="C")
         ctx.save_for_backward(a, out)  # as torch's ProdBackward1
         return out
 
@@ -388,77 +390,11 @@ def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     return Cumsum.apply(input, axis=axis if input.ndim else None)
 
 
-class Norm(Op):
-    """Vector p-norm over axes; d/da = g * sign(a) |a|^(p-1) / norm^(p-1) (0 at zeros)."""
-
-    grad_fn_name = "LinalgVectorNormBackward0"
-
-    @staticmethod
-    def forward(ctx, a, p, axes, keepdim):
-        mag = np.abs(a)
-        if p == 2:
-            out = np.sqrt(np.sum(mag * mag, axis=axes, keepdims=True))
-        elif p == np.inf:
-            out = np.max(mag, axis=axes, keepdims=True)
-        elif p == -np.inf:
-            out = np.min(mag, axis=axes, keepdims=True)
-        elif p == 0:
-            out = np.sum(mag != 0, axis=axes, keepdims=True).astype(a.dtype)
-        else:
-            with np.errstate(divide="ignore"):
-                out = np.sum(mag**p, axis=axes, keepdims=True) ** (1 / p)
-        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
-        out = np.asarray(out, a.dtype)
-        out = out if keepdim else np.squeeze(out, axes)
-        ctx.save_for_backward(a, out)  # the returned array: its in-place change is caught
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, out = ctx.saved
-        p = ctx.p
-        if p == 0:
-            return None  # torch's 0-"norm" has no gradient: the input's .grad stays None
-        g = expand_reduced(grad, ctx.axes, ctx.keepdim, a.shape)
-        out = expand_reduced(out, ctx.axes, ctx.keepdim, a.shape)
-        if p in (np.inf, -np.inf):
-            hits = np.abs(a) == out  # ties share the gradient evenly, like PyTorch
-            return g * np.sign(a) * hits / np.sum(hits, axis=ctx.axes, keepdims=True)
-        if p == 1:
-            return g * np.sign(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if p == 2:
-                scale = a / out
-            else:
-                scale = np.sign(a) * (np.abs(a) / out) ** (p - 1)
-        scale = np.where((a == 0) | (out == 0), 0, scale).astype(a.dtype)
-        return g * scale
-
-
-def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
-    """The vector p-norm over `dim` (all elements by default); 'fro' is the 2-norm."""
-    if isinstance(dim, (tuple, list)) and len(dim) > 2 and p in ("fro", None):
-        raise RuntimeError(
-            "linalg.matrix_norm: dim must be a 2-tuple. Got " + " ".join(str(d) for d in dim)
-        )
-    if isinstance(p, str):
-        if p != "fro":
-            raise NotImplementedError(f"norm with p='{p}' is not supported by minitorch_ft")
-        p = 2
-    elif p is None:
-        p = 2
-    input = _cast(input, dtype)
-    _require_float(
-        input, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}"
-    )
-    return Norm.apply(input, p=float(p), axes=reduce_axes(dim, input.ndim), keepdim=keepdim)
-
-
 def _logical_reduce(ufunc, input: Tensor, dim, keepdim: bool) -> Tensor:
     # Unlike sum, all/any read an empty dim list as "reduce nothing".
     empty = isinstance(dim, (tuple, list)) and not dim
     axes = () if empty else reduce_axes(dim, input.ndim)
-    out = ufunc.reduce(input._data != 0, axis=axes, keepdims=keepdim)
+    out = np.asarray(ufunc.reduce(input._data != 0, axis=axes, keepdims=keepdim), order="C")
     # uint8 inputs keep their dtype, as PyTorch's all/any do.
     return Tensor._wrap(np.asarray(out, np.uint8 if input._data.dtype == np.uint8 else bool))
 
@@ -476,7 +412,7 @@ def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
 def count_nonzero(input: Tensor, dim=None) -> Tensor:
     """Number of non-zero elements over `dim`, as int64."""
     axes = reduce_axes(dim, input.ndim)
-    return Tensor._wrap(np.asarray(np.count_nonzero(input._data, axis=axes), np.int64))
+    return Tensor._wrap(np.asarray(np.count_nonzero(input._data, axis=axes), np.int64, order="C"))
 
 
 Tensor.sum = sum
@@ -486,7 +422,6 @@ Tensor.std = std
 Tensor.logsumexp = logsumexp
 Tensor.prod = prod
 Tensor.cumsum = cumsum
-Tensor.norm = norm
 Tensor.all = all
 Tensor.any = any
 Tensor.count_nonzero = count_nonzero

@@ -219,7 +219,8 @@ class Nansum(Sum):
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.save_for_backward(a)
         out_dtype = a.dtype if dtype is None else dtype  # nanmean's dtype= sums in it directly
-        return np.asarray(np.nansum(a, axis=axes, keepdims=keepdim, dtype=out_dtype), out_dtype)
+        out = np.nansum(a, axis=axes, keepdims=keepdim, dtype=out_dtype)
+        return np.asarray(out, out_dtype, order="C")  # contiguous, as torch's
 
     @staticmethod
     def backward(ctx, grad):

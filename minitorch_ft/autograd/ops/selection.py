@@ -225,7 +225,10 @@ def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
 def _clamp(input, lo, hi, scalar_op, tensor_op, name: str, method: bool = False) -> Tensor:
     check_tensor(input, name)
     if lo is not None and hi is not None and isinstance(lo, Tensor) != isinstance(hi, Tensor):
-        raise _mixed_bounds_error(name, lo, hi, method)
+        # torch's parser reads a 0-d tensor that needs no grad as a number: the number overload
+        if not all(_number_like(b) for b in (lo, hi)):
+            raise _mixed_bounds_error(name, lo, hi, method)
+        lo, hi = (b.item() if isinstance(b, Tensor) else b for b in (lo, hi))
     if lo is None and hi is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (lo, hi) if b is not None]
@@ -243,6 +246,10 @@ def _clamp(input, lo, hi, scalar_op, tensor_op, name: str, method: bool = False)
     lo, hi = (None if b is None else _bound(b, result) for b in (lo, hi))
     broadcast_shape(a.shape, *(b.shape for b in (lo, hi) if b is not None))
     return tensor_op.apply(a, lo, hi)
+
+
+def _number_like(b) -> bool:
+    return not isinstance(b, Tensor) or b.ndim == 0 and not b.requires_grad
 
 
 def _mixed_bounds_error(name: str, lo, hi, method: bool) -> TypeError:

@@ -65,9 +65,10 @@ class _Pick(Op):
 
 def _laid_out_like(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     """`out` with the memory layout of `a`: torch's sort/argsort results keep the input's
-    strides (a transposed input gives transposed results)."""
-    if a.flags.c_contiguous:
-        return out
+    stride order (a transposed input gives transposed results); an expanded input (elements
+    sharing memory) gives contiguous ones."""
+    if a.flags.c_contiguous or 0 in a.strides and a.size:
+        return out if out.flags.c_contiguous else np.ascontiguousarray(out)
     laid = np.empty_like(a, dtype=out.dtype)
     laid[...] = out
     return laid
