@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
+import warnings
+
 import numpy as np
 import pytest
 
@@ -53,3 +58,24 @@ def compare(fn_mt, fn_torch, *arrays, requires_grad=True, rtol=1e-5, atol=1e-6, 
                 continue
             np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=rtol, atol=atol)
     return out_mt, out_th
+
+
+def printed_outcome(code: str, lib) -> str:
+    """What running `code` with `torch` bound to `lib` prints, raises and warns (addresses
+    masked), so a snippet's whole visible behaviour can be compared between libraries."""
+    out = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
+        warnings.simplefilter("always")
+        try:
+            exec(code, {"torch": lib, "np": np})
+        except Exception as error:  # noqa: BLE001 - the exception is the outcome
+            print(f"raises {type(error).__name__}: {error}")
+    for w in caught:
+        # torch appends the C++ location of warnings raised in C++; it is no part of the text
+        text = re.sub(r" \(Triggered internally at .*\)$", "", str(w.message), flags=re.S)
+        print(f"warns {w.category.__name__}: {text}")
+    return re.sub(r"0x[0-9a-fA-F]+", "0x?", out.getvalue())
+
+
+def assert_same_printed(code: str) -> None:
+    assert printed_outcome(code, mt) == printed_outcome(code, torch)

@@ -3,37 +3,10 @@ what it prints, the exception it raises (type and text) and the warnings it emit
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
-import warnings
-
-import numpy as np
 import pytest
 
 import minitorch_ft as mt
-
-torch = pytest.importorskip("torch")
-
-
-def _outcome(code: str, lib) -> str:
-    out = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
-        warnings.simplefilter("always")
-        try:
-            exec(code, {"torch": lib, "np": np})
-        except Exception as error:  # noqa: BLE001 - the exception is the outcome
-            print(f"raises {type(error).__name__}: {error}")
-    for w in caught:
-        # torch appends the C++ location of warnings raised in C++; it is no part of the text
-        text = re.sub(r" \(Triggered internally at .*\)$", "", str(w.message), flags=re.S)
-        print(f"warns {w.category.__name__}: {text}")
-    return re.sub(r"0x[0-9a-fA-F]+", "0x?", out.getvalue())
-
-
-def assert_same_outcome(code: str) -> None:
-    assert _outcome(code, mt) == _outcome(code, torch)
-
+from tests.parity.helpers import assert_same_printed
 
 BACKWARD_AND_GRAD = [
     # gradients must be Tensors or None (checked before the count and the requires_grad check)
@@ -219,7 +192,7 @@ GRADCHECK = [
     "code", BACKWARD_AND_GRAD + HOOKS + FUNCTION + TENSOR_STATE + GRAD_MODE + GRADCHECK
 )
 def test_autograd_sweep_matches_torch(code):
-    assert_same_outcome(code)
+    assert_same_printed(code)
 
 
 def test_float32_gradcheck_warns_like_torch():

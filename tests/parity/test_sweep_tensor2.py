@@ -6,33 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
-import warnings
 
 import numpy as np
 import pytest
 
 import minitorch_ft as mt
-
-torch = pytest.importorskip("torch")
-
-
-def _outcome(code: str, lib) -> str:
-    out = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
-        warnings.simplefilter("always")
-        try:
-            exec(code, {"torch": lib, "np": np})
-        except Exception as error:  # noqa: BLE001 - the exception is the outcome
-            print(f"raises {type(error).__name__}: {error}")
-    for w in caught:
-        print(f"warns {w.category.__name__}: {w.message}")
-    return re.sub(r"0x[0-9a-fA-F]+", "0x?", out.getvalue())
-
-
-def _check(code: str) -> None:
-    assert _outcome(code, mt) == _outcome(code, torch)
-
+from tests.parity.helpers import assert_same_printed, torch
 
 VERSION = [
     "t = torch.ones(3); v = t._version; t.add_(1); print(v, t._version, v != t._version)",
@@ -171,22 +150,22 @@ SHAPE_INPLACE_GRAD = [
 
 @pytest.mark.parametrize("code", VERSION)
 def test_version_is_an_int(code):
-    _check(code)
+    assert_same_printed(code)
 
 
 @pytest.mark.parametrize("code", INFERENCE)
 def test_inference_tensors(code):
-    _check(code)
+    assert_same_printed(code)
 
 
 @pytest.mark.parametrize("code", PROPERTIES)
 def test_small_properties(code):
-    _check(code)
+    assert_same_printed(code)
 
 
 @pytest.mark.parametrize("code", SHAPE_INPLACE)
 def test_inplace_shape_methods(code):
-    _check(code)
+    assert_same_printed(code)
 
 
 @pytest.mark.parametrize("call, shape", SHAPE_INPLACE_GRAD)

@@ -110,6 +110,15 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
     return IndexAdd.apply(input, source, key=key, alpha=alpha)
 
 
+def _grad_outside(ctx, grad: np.ndarray) -> np.ndarray | None:
+    """The input's gradient after slices were overwritten: g, zeroed in those slices."""
+    if not ctx.needs_input_grad[0]:
+        return None
+    out = grad.copy()
+    _lifted(out)[ctx.key] = 0
+    return out
+
+
 class IndexCopy(Op):
     """out = a; out[index] = src along dim; da = g zeroed there, dsrc = g[index]."""
 
@@ -122,14 +131,10 @@ class IndexCopy(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_a = None
-        if ctx.needs_input_grad[0]:
-            grad_a = grad.copy()
-            _lifted(grad_a)[ctx.key] = 0
         grad_src = None
         if ctx.needs_input_grad[1]:
             grad_src = _lifted(grad)[ctx.key].reshape(ctx._shapes[1])
-        return grad_a, grad_src
+        return _grad_outside(ctx, grad), grad_src
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
@@ -182,31 +187,20 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     return IndexCopy.apply(input, source, key=key)
 
 
-class IndexFill(Op):
-    """out = a with `value` in the slices at index; da = g zeroed there.
+class IndexFill(IndexCopy):
+    """out = a with `value` in the slices at index (IndexCopy's forward); da = g zeroed there.
 
     A 0-d tensor value (IndexFillBackward1) gets the sum of g over the filled slices,
     each slice counted once however often the index repeats it.
     """
 
     @staticmethod
-    def forward(ctx, a, value, key):
-        ctx.key = key
-        out = a.copy()
-        _lifted(out)[key] = value
-        return out
-
-    @staticmethod
     def backward(ctx, grad):
-        grad_a = None
-        if ctx.needs_input_grad[0]:
-            grad_a = grad.copy()
-            _lifted(grad_a)[ctx.key] = 0
         grad_value = None
         if ctx.needs_input_grad[1]:
             unique = ctx.key[:-1] + (np.unique(ctx.key[-1]),)
             grad_value = np.asarray(_lifted(grad)[unique].sum(), grad.dtype)
-        return grad_a, grad_value
+        return _grad_outside(ctx, grad), grad_value
 
 
 class IndexFillTensor(IndexFill):
