@@ -141,8 +141,9 @@ class Addr(Op):
 
     @staticmethod
     def forward(ctx, c, u, v, beta, alpha, dtype):
-        ctx.beta, ctx.alpha = beta, alpha
+        ctx.beta, ctx.alpha, ctx.dtype = beta, alpha, dtype
         ctx.save_for_backward(u, v)
+        ctx.dtypes = c.dtype, u.dtype, v.dtype
         c, u, v = (x.astype(dtype, copy=False) for x in (c, u, v))
         if dtype == np.bool_:  # torch reads bool beta/alpha as "keep this term"
             return (c & bool(beta)) | (np.outer(u, v) & bool(alpha))
@@ -152,6 +153,9 @@ class Addr(Op):
     def backward(ctx, grad):
         u, v = ctx.saved
         _, need_u, need_v = ctx.needs_input_grad
+        # as torch's engine, the gradient arrives in the output's dtype (a wider one may come
+        # from, e.g., a float64 multiplier); each result leaves in its input's dtype
+        grad = grad.astype(ctx.dtype, copy=False)
         # torch's gradients are mv(grad, v) and mv(grad^T, u): mv takes no mixed dtypes
         for need, vec in ((need_u, v), (need_v, u)):
             if need and vec.dtype != grad.dtype:
@@ -161,7 +165,11 @@ class Addr(Op):
                     f"{vec_name}, {type_name(grad.dtype)}, and {vec_name}"
                 )
         g = grad * ctx.alpha if ctx.alpha != 1 else grad
-        return grad * ctx.beta, g @ v if need_u else None, g.T @ u if need_v else None
+        grads = grad * ctx.beta, g @ v if need_u else None, g.T @ u if need_v else None
+        return tuple(
+            None if x is None else x.astype(dt, copy=False)
+            for x, dt in zip(grads, ctx.dtypes, strict=True)
+        )
 
 
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import dtypes
 from ..function import Op
+from ..size import contiguous_format, preserve_format
 from ..tensor import Tensor
 
 
@@ -32,6 +33,18 @@ class Clone(Op):
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+
+class ClonePreserve(Clone):
+    """`clone()` with torch's preserve_format: the copy keeps the input's dimension order (a
+    clone of `x.t()` is still transposed); an expanded input is copied in C order."""
+
+    grad_fn_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        expanded = 0 in a.strides and a.size > 1
+        return a.copy(order="C" if expanded else "K")
 
 
 def check_device(device) -> None:
@@ -67,8 +80,10 @@ def to(self: Tensor, *args, **kwargs) -> Tensor:
     return ToCopy.apply(self, np_dtype)
 
 
-def clone(input: Tensor, *, memory_format=None) -> Tensor:
-    return Clone.apply(input)
+def clone(input: Tensor, *, memory_format=preserve_format) -> Tensor:
+    if memory_format is contiguous_format:
+        return Clone.apply(input)
+    return ClonePreserve.apply(input)
 
 
 def type_as(self: Tensor, other: Tensor) -> Tensor:

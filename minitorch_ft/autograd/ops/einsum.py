@@ -81,8 +81,27 @@ class _Contract(Einsum):
 
     @staticmethod
     def forward(ctx, *arrays, inputs, output):
-        out = Einsum.forward(ctx, *arrays, inputs=inputs, output=output)
-        return out if out.flags.c_contiguous else out.copy()  # bmm's layout, not numpy's
+        order, swapped = _bmm_order(inputs, output, arrays)
+        out = Einsum.forward(ctx, *arrays, inputs=inputs, output=order)
+        ctx.output = output
+        if not out.flags.c_contiguous:  # bmm's layout, not numpy's
+            out = out.copy()
+        if len(arrays) == 2 and not (arrays[0].size and arrays[1].size):
+            out = out.astype(arrays[0 if swapped else 1].dtype, copy=False)  # empty: mat2's
+        return out.transpose([order.index(c) for c in output]) if order != output else out
+
+
+def _bmm_order(inputs, output, arrays) -> tuple[str, bool]:
+    """The letter order of torch's bmm result in memory, which it returns permuted: for two
+    operands the batch letters (size > 1 in both) first, the rest in output order; and whether
+    torch's bmm takes the operands swapped (the first letter after the batch is b's own)."""
+    if len(inputs) != 2:
+        return output, False
+    sizes = [dict(zip(term, a.shape, strict=True)) for term, a in zip(inputs, arrays, strict=True)]
+    batch = [c for c in output if sizes[0].get(c, 1) != 1 and sizes[1].get(c, 1) != 1]
+    rest = [c for c in output if c not in batch]
+    swapped = bool(rest) and sizes[0].get(rest[0], 1) == 1 and sizes[1].get(rest[0], 1) != 1
+    return "".join(batch + rest), swapped
 
 
 class _Sum(Einsum):
@@ -170,17 +189,29 @@ def einsum(equation: str, *operands) -> Tensor:
     if len(inputs) == 2 and set(output) == set(inputs[0]) | set(inputs[1]):
         # nothing summed: a broadcast product (promotes dtypes, as mul does)
         return _Mul.apply(*operands, inputs=tuple(inputs), output=output)
-    _check_contraction_dtypes(inputs, output, operands)
-    out = _Contract.apply(*operands, inputs=tuple(inputs), output=output)
+    if _contracts(inputs, output, operands):
+        _check_contraction_dtypes(operands)
+        out = _Contract.apply(*operands, inputs=tuple(inputs), output=output)
+    else:  # every shared summed letter has size 1 somewhere: torch multiplies, then sums
+        out = _Mul.apply(*operands, inputs=tuple(inputs), output=output)
     return View.apply(out, out._data.shape)
 
 
-def _check_contraction_dtypes(inputs, output, operands) -> None:
-    """torch's bmm neither promotes nor multiplies bools, when operands share a summed letter."""
-    contracted = any(
-        c not in output and sum(c in term for term in inputs) > 1 for c in set("".join(inputs))
-    )
-    if not contracted:
+def _contracts(inputs, output, operands) -> bool:
+    """Whether torch reaches a bmm: a summed letter of size > 1 in two operands, or an empty
+    operand (bmm then skips its dtype check)."""
+    if any(not t._data.size for t in operands):
+        return True
+    for c in set("".join(inputs)) - set(output):
+        pairs = zip(inputs, operands, strict=True)
+        if sum(c in term and t.shape[term.index(c)] != 1 for term, t in pairs) > 1:
+            return True
+    return False
+
+
+def _check_contraction_dtypes(operands) -> None:
+    """torch's bmm neither promotes nor multiplies bools (an empty bmm checks nothing)."""
+    if any(not t._data.size for t in operands):
         return
     first = operands[0]._data.dtype
     for t in operands[1:]:

@@ -21,7 +21,7 @@ from ._support import type_name
 from .inplace_checks import multi_output_view_error, unlock
 from .shape import Alias, Unsqueeze, expand
 from .slicing import Select, Slice
-from .view_history import AsStrided, flat_positions, refresh_views
+from .view_history import AsStrided, flat_positions, refresh_views, repeats_elements
 
 __all__: list[str] = []
 
@@ -345,7 +345,10 @@ def in_place(
         if positions is None:
             target.grad_fn = out.grad_fn
         else:
-            written = WriteThroughView.apply(base, *args, inner=out.grad_fn, positions=positions)
+            repeats = repeats_elements(target._data if written is ... else written)
+            written = WriteThroughView.apply(
+                base, *args, inner=out.grad_fn, positions=positions, repeats=repeats
+            )
             old_base_node = base.grad_fn
             base.grad_fn, base._requires_grad = written.grad_fn, True
             move_retained_grad(base, old_base_node)
@@ -366,12 +369,14 @@ class WriteThroughView(CopySlices):
     grad_fn_name = "CopySlices"
 
     @staticmethod
-    def forward(ctx, base, *rest, inner, positions):
-        ctx.inner, ctx.positions = inner, positions
+    def forward(ctx, base, *rest, inner, positions, repeats=False):
+        ctx.inner, ctx.positions, ctx.repeats = inner, positions, repeats
         return base
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.repeats:  # torch writes the view's gradient back through the repeated view
+            raise RuntimeError(_OVERLAP_ERROR)
         inner = ctx.inner
         grads = inner._backward(inner, grad.reshape(-1)[ctx.positions])
         grads = grads if isinstance(grads, tuple) else (grads,)

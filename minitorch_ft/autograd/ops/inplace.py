@@ -17,8 +17,9 @@ from ..function import Op, move_retained_grad
 from ..tensor import Tensor
 from . import arithmetic, elementwise  # noqa: F401 - attach the Tensor methods used below
 from ._support import broadcast_shape, check_tensor, quiet, type_name
+from .indexing import _OVERLAP_ERROR
 from .inplace_checks import check_overlap, multi_output_view_error, unlock
-from .view_history import AsStrided, flat_positions, refresh_views
+from .view_history import AsStrided, flat_positions, refresh_views, repeats_elements
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
@@ -149,18 +150,20 @@ class ViewWrite(Op):
     grad_fn_name = "CopySlices"
 
     @staticmethod
-    def forward(ctx, base, written, positions):
-        ctx.positions = positions
+    def forward(ctx, base, written, positions, repeats=False):
+        ctx.positions, ctx.repeats = positions, repeats
         return base
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.repeats:  # as torch, writing the gradient back through an expanded view fails
+            raise RuntimeError(_OVERLAP_ERROR)
         part = grad.reshape(-1)[ctx.positions]
         grad_base = None
         if ctx.needs_input_grad[0]:
             grad_base = np.array(grad, order="C")  # C order: positions are C-order flat
             grad_base.reshape(-1)[ctx.positions] = 0
-        return grad_base, part, None
+        return grad_base, part, None, None
 
 
 ViewWrite._node_type.name = lambda self: "torch::autograd::CopySlices"
@@ -169,7 +172,7 @@ ViewWrite._node_type.name = lambda self: "torch::autograd::CopySlices"
 def _rebase_view(view: Tensor, result: Tensor, positions: np.ndarray) -> None:
     """After an in-place op on a view, the base (and the view through it) take the new history."""
     base = view._base
-    written = ViewWrite.apply(base, result, positions)
+    written = ViewWrite.apply(base, result, positions, repeats_elements(view._data))
     old_node = base.grad_fn
     base.grad_fn, base._requires_grad = written.grad_fn, True
     move_retained_grad(base, old_node)

@@ -52,6 +52,22 @@ class Bmm(Op):
         )
 
 
+class BmmEmpty(Bmm):
+    """bmm with an empty operand: torch skips its dtype check and returns zeros of mat2's
+    dtype; every gradient is zero too (a sum over nothing, or empty)."""
+
+    grad_fn_name = "BmmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.layouts = (a.shape, a.dtype), (b.shape, b.dtype)
+        return np.zeros((a.shape[0], a.shape[1], b.shape[2]), b.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.zeros(shape, dtype) for shape, dtype in ctx.layouts)
+
+
 class Matmul(Op):
     """Broadcast batched matmul (N-D with N-D, either side may be 1-D, as np.matmul promotes).
 
@@ -191,6 +207,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
             f"Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
         )
+    if not input._data.size or not mat2._data.size:
+        return BmmEmpty.apply(input, mat2)
     check_product_dtypes(input, mat2, "bmm")
     return Bmm.apply(input, mat2)
 

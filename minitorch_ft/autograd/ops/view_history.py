@@ -8,6 +8,17 @@ from ..function import Op, move_retained_grad
 from ..tensor import Tensor
 
 
+def repeats_elements(view) -> bool:
+    """Whether a view (an expanded one) shows one memory element more than once: torch's
+    CopySlices backward then refuses to write the view's gradient back through it. (numpy
+    gives empty arrays any strides, often 0: nothing is repeated there.)"""
+    return (
+        view is not None
+        and view.size > 0
+        and any(s == 0 and n > 1 for s, n in zip(view.strides, view.shape, strict=True))
+    )
+
+
 def flat_positions(base: np.ndarray, view: np.ndarray):
     """Flat (C-order) index into base of each element of a view of its memory, or None
     when base's layout (negative or zero strides) makes the mapping ambiguous."""
