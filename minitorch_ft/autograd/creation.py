@@ -1,4 +1,6 @@
-"""Tensor factories: `tensor`, `zeros`, `ones`, `randn`, ... with PyTorch's dtype defaults."""
+"""Tensor factories: `tensor`, `zeros`, `ones`, `arange`, ... with PyTorch's dtype defaults.
+
+The random ones (`rand`, `randn`, ...) are in random_factories.py."""
 
 from __future__ import annotations
 
@@ -8,10 +10,6 @@ import numpy as np
 
 from . import dtypes
 from .tensor import Tensor
-
-
-def _np_dtype(dtype) -> np.dtype | None:
-    return None if dtype is None else dtypes.to_dtype(dtype).np
 
 
 def _default_np(dtype) -> np.dtype:
@@ -412,20 +410,3 @@ def full_like(
 ) -> Tensor:
     shape, np_dtype = _like(input, dtype)
     return _leaf(np.full(shape, fill_value, np_dtype), requires_grad)
-
-
-_RANDOM_FACTORIES = frozenset(
-    {"rand", "rand_like", "randint", "randint_like", "randn", "randn_like", "randperm"}
-)
-
-
-def __getattr__(name: str):
-    """Keep `creation.rand` & co. importable; they live in random_factories.py.
-
-    Lazy because random_factories builds on this module's helpers (an import cycle otherwise).
-    """
-    if name in _RANDOM_FACTORIES:
-        from . import random_factories
-
-        return getattr(random_factories, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

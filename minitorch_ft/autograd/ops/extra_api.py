@@ -1,5 +1,5 @@
 """PyTorch names tutorials and training loops reach for that no other op family held:
-`unfold`, `split_with_sizes`, `view(dtype)`, `real`, `histc`, `cdist`, `sum_to_size`,
+`unfold`, `split_with_sizes`, `real`, `histc`, `cdist`, `sum_to_size`,
 `fliplr`/`flipud`, `deg2rad`/`rad2deg`, `is_signed`, `is_same_size`, `detach`.
 """
 
@@ -19,7 +19,6 @@ from ._support import check_tensor, quiet, type_name
 from .combine import flip, split
 from .reduce import sum as _sum
 from .shape import sizes_arg
-from .shape import view as _view_shape
 
 __all__ = [
     "cdist",
@@ -34,40 +33,6 @@ __all__ = [
     "real",
     "split_with_sizes",
 ]
-
-
-def view(input: Tensor, *shape, dtype=None) -> Tensor:
-    """Tensor.view(*shape), or view(dtype): the same bytes read as another dtype.
-
-    Like torch 2.x, the dtype view is not differentiable and shares memory and version.
-    """
-    if dtype is not None and not shape:
-        return _view_dtype(input, dtype)
-    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
-        return _view_dtype(input, shape[0])
-    return _view_shape(input, *shape)
-
-
-def _view_dtype(input: Tensor, dtype) -> Tensor:
-    data, new = input._data, np.dtype(dtype.np)
-    old_size, new_size = data.dtype.itemsize, new.itemsize
-    if old_size != new_size:
-        names = f"{type_name(data.dtype)} as {type_name(new)} (different element sizes)"
-        if data.ndim == 0:
-            raise RuntimeError(f"self.dim() cannot be 0 to view {names}")
-        if data.shape[-1] != 1 and data.strides[-1] != old_size:
-            raise RuntimeError(
-                f"self.stride(-1) must be 1 to view {names}, but got {data.strides[-1] // old_size}"
-            )
-        if new_size > old_size and data.shape[-1] % (new_size // old_size):
-            raise RuntimeError(
-                f"self.size(-1) must be divisible by {new_size // old_size} to view {names}, "
-                f"but got {data.shape[-1]}"
-            )
-        if data.shape[-1] == 1 and data.strides[-1] != old_size:
-            data = data[..., :1]  # numpy needs a unit last stride; a size-1 dim has any
-            data = np.lib.stride_tricks.as_strided(data, strides=data.strides[:-1] + (old_size,))
-    return Tensor._wrap(data.view(new), version=input._version_counter)
 
 
 def real(input: Tensor) -> Tensor:
@@ -296,7 +261,6 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     return Cdist.apply(x1, x2, p=float(p))
 
 
-Tensor.view = view
 Tensor.real = property(real)
 Tensor.unfold = unfold
 Tensor.split_with_sizes = split_with_sizes

@@ -13,11 +13,13 @@ import warnings
 
 import numpy as np
 
+from .. import dtypes
 from ..dtypes import TENSOR_TYPE_NAMES
 from ..function import Op
 from ..tensor import Tensor, _wrap_dim
 from .conversion import Clone
 from .squeeze import SqueezeDims, Unsqueeze, squeeze, unsqueeze  # noqa: F401 - re-exported
+from .view_dtype import view_dtype
 
 __all__ = [
     "adjoint",
@@ -127,8 +129,13 @@ def reshape(input: Tensor, *shape) -> Tensor:
     return UnsafeView.apply(Clone.apply(input), shape=shape)  # PyTorch's nodes: copy, then view
 
 
-def view(input: Tensor, *shape) -> Tensor:
-    """Like reshape, but always a view; an error when the strides make one impossible."""
+def view(input: Tensor, *shape, dtype=None) -> Tensor:
+    """Like reshape, but always a view; an error when the strides make one impossible.
+    `view(dtype)` reads the same bytes as another dtype instead."""
+    if dtype is not None and not shape:
+        return view_dtype(input, dtype)
+    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+        return view_dtype(input, shape[0])
     shape = infer_shape(sizes_arg(shape), input._data.size)
     if not _can_view(input._data, shape):
         raise RuntimeError(
